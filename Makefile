@@ -1,0 +1,31 @@
+# Segretariato Sociale for Odoo — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8069
+export PORT
+
+.PHONY: help setup run test lint stop reset clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup:  ## install what is missing: system packages, Odoo 18.0 source, .venv/
+	@bash scripts/setup.sh
+
+run: setup  ## Odoo with the addons and demo data at http://localhost:$(PORT)
+	@bash scripts/run.sh
+
+test: setup lint  ## every test (module, end-to-end, browser) on a throwaway database
+	@bash scripts/test.sh $(ARGS)
+
+lint: setup  ## ruff and pylint-odoo through pre-commit
+	@.venv/bin/pre-commit run --all-files --show-diff-on-failure --color=always
+
+stop:  ## stop the embedded PostgreSQL clusters
+	@bash scripts/pg.sh stop
+
+reset: stop  ## drop the `make run` database (its cluster and files) and start over next time
+	@rm -rf .local/pg-run .local/data .local/run-db.hash
+
+clean: stop  ## remove .venv/ and .local/ (the Odoo cache is kept)
+	@rm -rf .venv .local

@@ -1,0 +1,76 @@
+"""End-to-end fixtures: a real Odoo server (several workers) on a copy of the
+demo database that `make test` installed, reached over HTTP as real users."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from odoo_client import OdooClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    conf = os.environ.get("SS_ODOO_CONF")
+    db = os.environ.get("SS_E2E_DB")
+    if not conf or not db:
+        pytest.fail("run the end-to-end tests through `make test` (SS_ODOO_CONF/SS_E2E_DB unset)")
+    port, gevent_port = _free_port(), _free_port()
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        conf,
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        f"--gevent-port={gevent_port}",
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--limit-time-real=300",
+        "--log-level=warn",
+        f"--logfile={log}",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the Odoo server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{base_url}/web/login", timeout=5).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+    yield {"url": base_url, "db": db, "log": log}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def client(odoo_server):
+    """A fresh anonymous browser-like session; call .login() to become a user."""
+    return OdooClient(odoo_server["url"], odoo_server["db"])
