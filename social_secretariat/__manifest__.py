@@ -14,7 +14,7 @@
     "installable": True,
     # phonenumbers: phone normalisation; python-codicefiscale: birthplace of a
     # codice fiscale (stdnum, shipped with Odoo, checks the code itself).
-    "external_dependencies": {"python": ["phonenumbers", "codicefiscale"]},
+    "external_dependencies": {"python": ["phonenumbers", "python-codicefiscale"]},
     "depends": [
         "mail",
         "portal",
@@ -26,6 +26,9 @@
     "data": [
         "security/social_secretariat_groups.xml",
         "security/ir.model.access.csv",
+        "security/social_secretariat_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "views/social_secretariat_menus.xml",
     ],
     "demo": [

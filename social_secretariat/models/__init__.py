@@ -1,1 +1,13 @@
-
+from . import res_company
+from . import res_config_settings
+from . import res_users
+from . import social_municipality
+from . import social_desk
+from . import social_need
+from . import social_service_document
+from . import social_service
+from . import social_person
+from . import social_person_access_log
+from . import social_consent
+from . import social_listening_session
+from . import social_referral

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    social_ack_hours_emergency = fields.Integer(
+        related="company_id.social_ack_hours_emergency", readonly=False
+    )
+    social_ack_hours_urgent = fields.Integer(
+        related="company_id.social_ack_hours_urgent", readonly=False
+    )
+    social_ack_days_normal = fields.Integer(
+        related="company_id.social_ack_days_normal", readonly=False
+    )
+    social_coordinator_id = fields.Many2one(
+        related="company_id.social_coordinator_id", readonly=False
+    )

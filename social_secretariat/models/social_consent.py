@@ -1,0 +1,104 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+PURPOSES = [
+    ("services", "Processing to access the services"),
+    ("sharing", "Sharing with network partners"),
+    ("contact", "Contact by phone, SMS or e-mail"),
+    ("special", "Special-category data (health, disability, violence, addiction, legal status)"),
+]
+
+
+class SocialConsent(models.Model):
+    _name = "social.consent"
+    _description = "Consent (Consenso)"
+    _inherit = ["mail.thread"]
+    _order = "date_given desc, id desc"
+
+    person_id = fields.Many2one("social.person", required=True, index=True, ondelete="cascade")
+    purpose = fields.Selection(PURPOSES, required=True, tracking=True)
+    legal_basis = fields.Selection(
+        [
+            ("consent", "Consent of the person"),
+            ("legal_obligation", "Legal obligation"),
+            ("public_interest", "Public interest / official authority"),
+            ("vital_interest", "Vital interest"),
+        ],
+        required=True,
+        default="consent",
+        tracking=True,
+    )
+    date_given = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_withdrawn = fields.Date(readonly=True, tracking=True, copy=False)
+    date_expiry = fields.Date(string="Valid until")
+    channel = fields.Selection(
+        [("paper", "Signed paper form"), ("oral", "Oral, recorded by the operator"), ("digital", "Digital signature"), ("portal", "Portal")],
+        required=True,
+        default="paper",
+    )
+    evidence_ids = fields.Many2many("ir.attachment", string="Evidence")
+    note = fields.Char()
+    state = fields.Selection(
+        [("valid", "Valid"), ("withdrawn", "Withdrawn"), ("expired", "Expired")],
+        compute="_compute_state",
+        store=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(related="person_id.company_id", store=True, index=True)
+
+    @api.depends("date_withdrawn", "date_expiry")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for consent in self:
+            if consent.date_withdrawn:
+                consent.state = "withdrawn"
+            elif consent.date_expiry and consent.date_expiry < today:
+                consent.state = "expired"
+            else:
+                consent.state = "valid"
+
+    @api.depends("purpose", "person_id", "date_given")
+    def _compute_display_name(self):
+        purposes = dict(self._fields["purpose"]._description_selection(self.env))
+        for consent in self:
+            consent.display_name = f"{purposes.get(consent.purpose, '')} ({consent.person_id.name or ''})"
+
+    @api.constrains("date_given", "date_expiry")
+    def _check_dates(self):
+        today = fields.Date.context_today(self)
+        for consent in self:
+            if consent.date_given > today:
+                raise ValidationError(self.env._("Date given: a consent cannot be given in the future."))
+            if consent.date_expiry and consent.date_expiry < consent.date_given:
+                raise ValidationError(self.env._("Valid until: the date is before the date given."))
+
+    def is_valid_on(self, day=None):
+        self.ensure_one()
+        day = day or fields.Date.context_today(self)
+        return (
+            self.date_given <= day
+            and not (self.date_withdrawn and self.date_withdrawn <= day)
+            and not (self.date_expiry and self.date_expiry < day)
+        )
+
+    def action_withdraw(self):
+        for consent in self:
+            if consent.date_withdrawn:
+                raise UserError(self.env._("This consent was already withdrawn."))
+        self.write({"date_withdrawn": fields.Date.context_today(self)})
+        for consent in self:
+            consent.message_post(
+                body=self.env._(
+                    "Consent withdrawn by the person: no new sharing for this purpose from now on."
+                )
+            )
+            consent.person_id.message_post(
+                body=self.env._("Consent withdrawn: %(consent)s", consent=consent.display_name)
+            )
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Consents are evidence and cannot be deleted: withdraw them instead.")
+        )

@@ -1,0 +1,715 @@
+import base64
+import json
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date, single_email_re
+
+from ..tools import fiscal_code as cf
+from ..tools import phone as phone_tools
+
+LEGAL_STATUSES = [
+    ("resident", "Resident"),
+    ("entitled", "Entitled to stay"),
+    ("stp", "STP (temporarily present foreigner)"),
+    ("stateless", "Stateless"),
+    ("refugee", "Refugee"),
+    ("asylum_seeker", "Asylum seeker"),
+    ("other", "Other"),
+]
+GENDERS = [("female", "Female"), ("male", "Male"), ("other", "Other")]
+CITIZENSHIP_GROUPS = [
+    ("italian", "Italian"),
+    ("eu", "EU"),
+    ("non_eu", "Non-EU"),
+    ("stateless", "Stateless"),
+    ("unknown", "Unknown"),
+]
+AGE_BANDS = [
+    ("0_17", "0-17"),
+    ("18_29", "18-29"),
+    ("30_44", "30-44"),
+    ("45_64", "45-64"),
+    ("65_74", "65-74"),
+    ("75_plus", "75 and over"),
+    ("unknown", "Unknown"),
+]
+STP_PATTERN = re.compile(r"^STP\d{13}$")
+
+
+def age_band(age):
+    if age is None:
+        return "unknown"
+    for limit, band in ((17, "0_17"), (29, "18_29"), (44, "30_44"), (64, "45_64"), (74, "65_74")):
+        if age <= limit:
+            return band
+    return "75_plus"
+
+
+class SocialPerson(models.Model):
+    _name = "social.person"
+    _description = "Person (Persona / cartella)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "last_name, first_name, id"
+    _rec_names_search = ["name", "fiscal_code"]
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        help="Name and contacts only: everything sensitive stays on the person.",
+    )
+    first_name = fields.Char(required=True, tracking=True)
+    last_name = fields.Char(required=True, tracking=True)
+    name = fields.Char(compute="_compute_name", store=True, index="trigram")
+    email = fields.Char(related="partner_id.email", readonly=False)
+    phone = fields.Char(related="partner_id.phone", readonly=False)
+    mobile = fields.Char(related="partner_id.mobile", readonly=False)
+    phone_search = fields.Char(
+        compute="_compute_phone_search", store=True, index=True, help="Phones in E.164, for search."
+    )
+    quick_search = fields.Char(
+        string="Name, codice fiscale or phone",
+        compute="_compute_quick_search",
+        search="_search_quick_search",
+    )
+    fiscal_code = fields.Char(string="Codice fiscale", size=16, tracking=True, copy=False)
+    stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
+    birth_date = fields.Date(tracking=True)
+    age = fields.Integer(compute="_compute_age")
+    age_band = fields.Selection(AGE_BANDS, compute="_compute_age")
+    gender = fields.Selection(GENDERS, tracking=True)
+    birthplace = fields.Char(tracking=True)
+    birth_country_id = fields.Many2one("res.country", string="Country of birth")
+    citizenship_id = fields.Many2one("res.country", string="Citizenship", tracking=True)
+    citizenship_group = fields.Selection(
+        CITIZENSHIP_GROUPS, compute="_compute_citizenship_group", store=True
+    )
+    legal_status = fields.Selection(LEGAL_STATUSES, default="resident", tracking=True)
+    residence_municipality_id = fields.Many2one(
+        "social.municipality", string="Municipality of residence", tracking=True
+    )
+    domicile_municipality_id = fields.Many2one(
+        "social.municipality", string="Municipality of domicile", tracking=True
+    )
+    address = fields.Char(string="Address of domicile")
+    is_homeless = fields.Boolean(string="Homeless", tracking=True)
+    language_ids = fields.Many2many(
+        "res.lang", string="Languages spoken", context={"active_test": False}
+    )
+    needs_interpreter = fields.Boolean()
+    household_notes = fields.Text(string="Household")
+    company_id = fields.Many2one(
+        "res.company",
+        string="Ambito",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    session_ids = fields.One2many("social.listening.session", "person_id", string="Sessions")
+    referral_ids = fields.One2many("social.referral", "person_id", string="Referrals")
+    consent_ids = fields.One2many("social.consent", "person_id", string="Consents")
+    session_count = fields.Integer(compute="_compute_counts")
+    referral_count = fields.Integer(compute="_compute_counts")
+    consent_count = fields.Integer(compute="_compute_counts")
+    duplicate_warning = fields.Char(compute="_compute_duplicates")
+    possible_duplicate_ids = fields.Many2many("social.person", compute="_compute_duplicates")
+    timeline_html = fields.Html(string="Timeline", compute="_compute_timeline", sanitize=False)
+    is_anonymised = fields.Boolean(readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "fiscal_code_company_uniq",
+            "unique(fiscal_code, company_id)",
+            "A person with this codice fiscale is already registered in this Ambito.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("first_name", "last_name")
+    def _compute_name(self):
+        for person in self:
+            person.name = " ".join(p for p in (person.first_name, person.last_name) if p) or False
+
+    @api.depends("partner_id.phone", "partner_id.mobile")
+    def _compute_phone_search(self):
+        for person in self:
+            numbers = [phone_tools.e164(n) for n in (person.phone, person.mobile) if n]
+            person.phone_search = " ".join(n for n in numbers if n) or False
+
+    def _compute_quick_search(self):
+        self.quick_search = False
+
+    def _search_quick_search(self, operator, value):
+        if operator not in ("ilike", "like", "=", "=ilike") or not isinstance(value, str):
+            raise UserError(self.env._("Unsupported search on %s.", self._fields["quick_search"].string))
+        return self._quick_search_domain(value)
+
+    @api.model
+    def _quick_search_domain(self, value):
+        """One box: a name, a codice fiscale (or part of it) or a phone number."""
+        value = value.strip()
+        domain = [("name", "ilike", value)]
+        code = cf.normalise(value)
+        if code and code.isalnum():
+            domain = ["|", ("fiscal_code", "ilike", code), *domain]
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 6:
+            number = phone_tools.e164(value) or digits
+            domain = ["|", ("phone_search", "ilike", number.lstrip("+")), *domain]
+        return domain
+
+    @api.depends("birth_date")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if person.birth_date:
+                person.age = relativedelta(today, person.birth_date).years
+                person.age_band = age_band(person.age)
+            else:
+                person.age = 0
+                person.age_band = "unknown"
+
+    @api.depends("citizenship_id", "legal_status")
+    def _compute_citizenship_group(self):
+        europe = self.env.ref("base.europe", raise_if_not_found=False)
+        italy = self.env.ref("base.it")
+        for person in self:
+            if person.legal_status == "stateless":
+                person.citizenship_group = "stateless"
+            elif not person.citizenship_id:
+                person.citizenship_group = "unknown"
+            elif person.citizenship_id == italy:
+                person.citizenship_group = "italian"
+            elif europe and person.citizenship_id in europe.country_ids:
+                person.citizenship_group = "eu"
+            else:
+                person.citizenship_group = "non_eu"
+
+    def _compute_counts(self):
+        counts = {}
+        for model, field in (
+            ("social.listening.session", "session_count"),
+            ("social.referral", "referral_count"),
+            ("social.consent", "consent_count"),
+        ):
+            groups = self.env[model]._read_group(
+                [("person_id", "in", self.ids)], ["person_id"], ["__count"]
+            )
+            counts[field] = {person.id: count for person, count in groups}
+        for person in self:
+            for field, by_person in counts.items():
+                person[field] = by_person.get(person.id, 0)
+
+    @api.depends("first_name", "last_name", "birth_date", "company_id")
+    def _compute_duplicates(self):
+        for person in self:
+            person.duplicate_warning = False
+            person.possible_duplicate_ids = False
+            if not (person.first_name and person.last_name and person.birth_date):
+                continue
+            domain = [
+                ("first_name", "=ilike", person.first_name.strip()),
+                ("last_name", "=ilike", person.last_name.strip()),
+                ("birth_date", "=", person.birth_date),
+                ("company_id", "=", person.company_id.id),
+            ]
+            if person._origin.id:
+                domain.append(("id", "!=", person._origin.id))
+            # sudo: a namesake the user cannot see is still a likely duplicate to report
+            others = self.sudo().search(domain, limit=5)
+            if not others:
+                continue
+            visible = others.with_env(self.env)._filtered_access("read")
+            person.possible_duplicate_ids = visible
+            hidden = len(others) - len(visible)
+            message = self.env._(
+                "Possible duplicate: %(count)s person(s) with the same name and birth date "
+                "already registered.",
+                count=len(others),
+            )
+            if hidden:
+                message += " " + self.env._(
+                    "%(hidden)s of them at desks you cannot see: ask a social worker before "
+                    "creating a new file.",
+                    hidden=hidden,
+                )
+            person.duplicate_warning = message
+
+    def _compute_timeline(self):
+        for person in self:
+            person.timeline_html = person._render_timeline()
+
+    def _render_timeline(self):
+        """Sessions, referrals and consents in date order. Sessions the user may not read
+        (special-category content at another desk) appear without their content."""
+        self.ensure_one()
+        if not self.id:
+            return False
+        # sudo: the timeline shows that a contact happened even when its content is reserved
+        sessions = self.env["social.listening.session"].sudo().search([("person_id", "=", self.id)])
+        readable = sessions.with_env(self.env)._filtered_access("read")
+        events = []
+        for session in sessions:
+            if session in readable:
+                text = ", ".join(session.need_ids.mapped("name")) or session.request or ""
+                label = escape(session.name)
+            else:
+                text = self.env._("Reserved content")
+                label = escape(self.env._("Session"))
+            events.append(
+                (
+                    session.date.date(),
+                    Markup("<b>%s</b> · %s · %s — %s")
+                    % (
+                        label,
+                        escape(session.desk_id.name or ""),
+                        escape(dict(session._fields["channel"]._description_selection(self.env)).get(session.channel, "")),
+                        escape(text),
+                    ),
+                )
+            )
+        for referral in self.referral_ids:
+            events.append(
+                (
+                    (referral.sent_date or referral.create_date).date(),
+                    Markup("<b>%s</b> · %s → %s — %s")
+                    % (
+                        escape(referral.name),
+                        escape(self.env._("Referral")),
+                        escape(referral.target_service_id.name or referral.target_desk_id.name or ""),
+                        escape(dict(referral._fields["state"]._description_selection(self.env))[referral.state]),
+                    ),
+                )
+            )
+        for consent in self.consent_ids:
+            events.append(
+                (
+                    consent.date_given or consent.create_date.date(),
+                    Markup("<b>%s</b> · %s — %s")
+                    % (
+                        escape(self.env._("Consent")),
+                        escape(dict(consent._fields["purpose"]._description_selection(self.env))[consent.purpose]),
+                        escape(dict(consent._fields["state"]._description_selection(self.env))[consent.state]),
+                    ),
+                )
+            )
+        if not events:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._("No contact recorded yet.")
+        events.sort(key=lambda e: e[0], reverse=True)
+        items = Markup("").join(
+            Markup("<li><span class='text-muted'>%s</span> %s</li>")
+            % (format_date(self.env, day), body)
+            for day, body in events
+        )
+        return Markup("<ul class='list-unstyled o_social_timeline'>%s</ul>") % items
+
+    # ------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------
+
+    @api.constrains("fiscal_code", "birth_date", "gender")
+    def _check_fiscal_code(self):
+        for person in self:
+            code = person.fiscal_code
+            if not code:
+                continue
+            problem = cf.problem(code)
+            if problem:
+                raise ValidationError(person._fiscal_code_problem_message(code, problem))
+            decoded = cf.decode(code)
+            if person.birth_date and person.birth_date != decoded["birth_date"]:
+                raise ValidationError(
+                    self.env._(
+                        "Codice fiscale %(code)s is of a person born on %(cf_date)s, but the birth "
+                        "date is %(date)s. Correct one of the two fields.",
+                        code=code,
+                        cf_date=format_date(self.env, decoded["birth_date"]),
+                        date=format_date(self.env, person.birth_date),
+                    )
+                )
+            if person.gender in ("female", "male") and person.gender != decoded["gender"]:
+                genders = dict(self._fields["gender"]._description_selection(self.env))
+                raise ValidationError(
+                    self.env._(
+                        "Codice fiscale %(code)s is of a %(cf_gender)s person, but the gender is "
+                        "%(gender)s. Correct one of the two fields.",
+                        code=code,
+                        cf_gender=genders[decoded["gender"]].lower(),
+                        gender=genders[person.gender].lower(),
+                    )
+                )
+
+    def _fiscal_code_problem_message(self, code, problem):
+        if problem == "length":
+            return self.env._(
+                "Codice fiscale “%(code)s”: 16 characters expected, %(length)s given.",
+                code=code,
+                length=len(code),
+            )
+        if problem == "checksum":
+            return self.env._(
+                "Codice fiscale “%(code)s”: the last character (check character) does not match: "
+                "a letter was probably mistyped.",
+                code=code,
+            )
+        return self.env._(
+            "Codice fiscale “%(code)s” is not well formed: 6 letters, 2 digits, a letter, "
+            "2 digits, a letter, 3 digits and a letter are expected (e.g. RSSMRA80C15G686K).",
+            code=code,
+        )
+
+    @api.constrains("stp_code")
+    def _check_stp_code(self):
+        for person in self:
+            if person.stp_code and not STP_PATTERN.match(person.stp_code):
+                raise ValidationError(
+                    self.env._(
+                        "STP code “%(code)s”: “STP” followed by 13 digits expected.",
+                        code=person.stp_code,
+                    )
+                )
+
+    @api.constrains("birth_date")
+    def _check_birth_date(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if person.birth_date and person.birth_date > today:
+                raise ValidationError(
+                    self.env._("Birth date of %(name)s is in the future.", name=person.name)
+                )
+            if person.birth_date and person.birth_date < date(1900, 1, 1):
+                raise ValidationError(
+                    self.env._("Birth date of %(name)s is before 1900.", name=person.name)
+                )
+
+    @api.onchange("fiscal_code")
+    def _onchange_fiscal_code(self):
+        code = cf.normalise(self.fiscal_code)
+        if not code:
+            return None
+        self.fiscal_code = code
+        problem = cf.problem(code)
+        if problem:
+            return {
+                "warning": {
+                    "title": self.env._("Codice fiscale"),
+                    "message": self._fiscal_code_problem_message(code, problem),
+                }
+            }
+        decoded = cf.decode(code)
+        warnings = []
+        if not self.birth_date:
+            self.birth_date = decoded["birth_date"]
+        elif self.birth_date != decoded["birth_date"]:
+            warnings.append(
+                self.env._(
+                    "The code gives the birth date %(date)s.",
+                    date=format_date(self.env, decoded["birth_date"]),
+                )
+            )
+        if not self.gender:
+            self.gender = decoded["gender"]
+        elif self.gender in ("female", "male") and self.gender != decoded["gender"]:
+            warnings.append(self.env._("The code gives another gender."))
+        if not self.birthplace and decoded["birthplace"]:
+            self.birthplace = decoded["birthplace"]
+        if decoded["is_foreign"] and decoded["birthplace"] and not self.birth_country_id:
+            country = self.env["res.country"].with_context(lang="it_IT").search(
+                [("name", "=ilike", decoded["birthplace"])], limit=1
+            )
+            self.birth_country_id = country
+        elif not decoded["is_foreign"] and not self.birth_country_id:
+            self.birth_country_id = self.env.ref("base.it")
+        if warnings:
+            return {"warning": {"title": self.env._("Codice fiscale"), "message": "\n".join(warnings)}}
+        return None
+
+    @api.onchange("first_name", "last_name", "birth_date")
+    def _onchange_possible_duplicate(self):
+        if self.duplicate_warning:
+            return {"warning": {"title": self.env._("Possible duplicate"), "message": self.duplicate_warning}}
+        return None
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    PARTNER_FIELDS = ("email", "phone", "mobile")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partner_vals_list = []
+        for vals in vals_list:
+            self._prepare_vals(vals)
+            if not vals.get("partner_id"):
+                partner_vals = {key: vals.pop(key) for key in self.PARTNER_FIELDS if key in vals}
+                partner_vals["name"] = " ".join(
+                    p for p in (vals.get("first_name"), vals.get("last_name")) if p
+                ) or self.env._("New person")
+                partner_vals["company_id"] = vals.get("company_id") or self.env.company.id
+                partner_vals_list.append((vals, partner_vals))
+        if partner_vals_list:
+            partners = self.env["res.partner"].create([pv for _v, pv in partner_vals_list])
+            for (vals, _pv), partner in zip(partner_vals_list, partners, strict=True):
+                vals["partner_id"] = partner.id
+        persons = super().create(vals_list)
+        persons._log_access("change", self.env._("File created"))
+        return persons
+
+    def write(self, vals):
+        self._prepare_vals(vals)
+        if "fiscal_code" in vals and vals["fiscal_code"]:
+            for person in self:
+                self._check_fiscal_code_free(vals["fiscal_code"], person.company_id, person)
+        res = super().write(vals)
+        if {"first_name", "last_name"} & set(vals):
+            for person in self:
+                person.partner_id.name = person.name
+        changed = [self._fields[f].string for f in vals if f in self._fields and not f.startswith(("message_", "activity_"))]
+        if changed:
+            self._log_access("change", ", ".join(changed))
+        return res
+
+    def _prepare_vals(self, vals):
+        """Normalise codes, phones and e-mail before they are stored; explain bad input."""
+        for key in ("first_name", "last_name"):
+            if isinstance(vals.get(key), str):
+                vals[key] = vals[key].strip()
+        if vals.get("fiscal_code"):
+            vals["fiscal_code"] = cf.normalise(vals["fiscal_code"])
+            if not self:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                self._check_fiscal_code_free(vals["fiscal_code"], company)
+        if vals.get("stp_code"):
+            vals["stp_code"] = cf.normalise(vals["stp_code"])
+        for key in ("phone", "mobile"):
+            if vals.get(key):
+                normalised = phone_tools.normalise(vals[key])
+                if not normalised:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s: “%(number)s” is not a valid phone number. Italian numbers "
+                            "may be written without prefix; others need the country prefix "
+                            "(e.g. +33 1 23 45 67 89).",
+                            field=self._fields[key].string,
+                            number=vals[key],
+                        )
+                    )
+                vals[key] = normalised
+        if vals.get("email"):
+            vals["email"] = vals["email"].strip()
+            if not single_email_re.match(vals["email"]):
+                raise ValidationError(
+                    self.env._("Email: “%(email)s” is not a valid address.", email=vals["email"])
+                )
+
+    def _check_fiscal_code_free(self, code, company, person=None):
+        # sudo: the file may exist at a desk the user cannot see; say so instead of a DB error
+        existing = self.sudo().with_context(active_test=False).search(
+            [("fiscal_code", "=", code), ("company_id", "=", company.id)], limit=1
+        )
+        if existing and existing != person:
+            raise ValidationError(
+                self.env._(
+                    "Codice fiscale %(code)s is already registered (file of %(name)s): search for "
+                    "the person instead of creating a new file.",
+                    code=code,
+                    name=existing.name,
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_history(self):
+        if self.session_ids or self.referral_ids:
+            raise UserError(
+                self.env._(
+                    "A person with sessions or referrals cannot be deleted: archive the file, or "
+                    "anonymise it on request."
+                )
+            )
+
+    # ------------------------------------------------------------
+    # Access log: reading, exporting and changing a file
+    # ------------------------------------------------------------
+
+    def _log_access(self, event, details=False):
+        if not self:
+            return
+        # sudo: the log is append-only and no role may write it directly
+        self.env["social.person.access.log"].sudo().create(
+            [
+                {
+                    "person_id": person.id,
+                    "user_id": self.env.uid,
+                    "event": event,
+                    "details": details,
+                    "company_id": person.company_id.id,
+                }
+                for person in self
+            ]
+        )
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        if len(self) == 1 and not self.env.su:
+            # opening a file in the form view
+            self._log_access("read")
+        return result
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        if not self.env.su:
+            self._log_access("export", ", ".join(fields_to_export))
+        return result
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def _action_related(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("person_id", "=", self.id)],
+            "context": {"default_person_id": self.id},
+        }
+
+    def action_view_sessions(self):
+        return self._action_related("social.listening.session", self.env._("Sessions"))
+
+    def action_view_referrals(self):
+        return self._action_related("social.referral", self.env._("Referrals"))
+
+    def action_view_consents(self):
+        return self._action_related("social.consent", self.env._("Consents"))
+
+    def _check_coordinator(self):
+        if not self.env.user.has_group("social_secretariat.group_social_coordinator"):
+            raise UserError(self.env._("Only a coordinator can do this."))
+
+    def action_export_subject_data(self):
+        """Data-subject access (GDPR art. 15): everything held about the person, as JSON."""
+        self._check_coordinator()
+        self.ensure_one()
+        data = self._subject_data()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"dati-{self.fiscal_code or self.id}-{fields.Date.today()}.json",
+                "mimetype": "application/json",
+                "datas": base64.b64encode(json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()),
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self._log_access("subject_access", attachment.name)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _subject_data(self):
+        def plain(records, names):
+            return [
+                {
+                    name: (
+                        record[name].display_name
+                        if isinstance(record[name], models.BaseModel) and len(record[name]) <= 1
+                        else record[name].mapped("display_name")
+                        if isinstance(record[name], models.BaseModel)
+                        else record[name]
+                    )
+                    for name in names
+                }
+                for record in records
+            ]
+
+        person_fields = [
+            "name", "fiscal_code", "stp_code", "birth_date", "gender", "birthplace",
+            "birth_country_id", "citizenship_id", "legal_status", "residence_municipality_id",
+            "domicile_municipality_id", "address", "is_homeless", "language_ids", "email", "phone",
+            "mobile", "household_notes",
+        ]  # fmt: skip
+        session_fields = [
+            "name", "date", "desk_id", "channel", "operator_ids", "request", "need_ids",
+            "information_given", "service_ids", "outcome", "confidential_notes", "state",
+        ]  # fmt: skip
+        referral_fields = [
+            "name", "sent_date", "target_service_id", "target_desk_id", "reason", "urgency",
+            "state", "outcome_note",
+        ]  # fmt: skip
+        consent_fields = ["purpose", "legal_basis", "date_given", "date_withdrawn", "channel", "state"]
+        log_fields = ["date", "user_id", "event", "details"]
+        logs = self.env["social.person.access.log"].sudo().search([("person_id", "=", self.id)])
+        return {
+            "person": plain(self, person_fields)[0],
+            "sessions": plain(self.session_ids, session_fields),
+            "referrals": plain(self.referral_ids, referral_fields),
+            "consents": plain(self.consent_ids, consent_fields),
+            "access_log": plain(logs, log_fields),
+        }
+
+    def action_anonymise(self, reason):
+        """Right to erasure, where the law allows it: the file keeps only what statistics
+        need (age band, gender, municipality, citizenship group); identity, contacts and
+        free text go, and so does the chatter history that could contain them."""
+        self._check_coordinator()
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Give the reason for the anonymisation (e.g. the request received)."))
+        for person in self:
+            # keep the statistical profile on the sessions before the identity goes
+            person.session_ids.sudo().with_context(social_anonymise=True).write(
+                {
+                    "anon_age_band": person.age_band,
+                    "anon_gender": person.gender,
+                    "anon_municipality_id": person.residence_municipality_id.id,
+                    "anon_citizenship_group": person.citizenship_group,
+                }
+            )
+            person.session_ids.sudo().with_context(social_anonymise=True).write(
+                {"request": False, "confidential_notes": False, "interlocutor_name": False}
+            )
+            person.referral_ids.sudo().with_context(social_anonymise=True).write({"reason": self.env._("Anonymised")})
+            label = self.env._("Anonymised person #%s", person.id)
+            person.partner_id.sudo().write(
+                {"name": label, "email": False, "phone": False, "mobile": False, "street": False, "city": False}
+            )
+            birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
+            super(SocialPerson, person.sudo()).write(
+                {
+                    "first_name": self.env._("Anonymised"),
+                    "last_name": f"#{person.id}",
+                    "fiscal_code": False,
+                    "stp_code": False,
+                    "birth_date": birth_year,
+                    "birthplace": False,
+                    "address": False,
+                    "household_notes": False,
+                    "is_anonymised": True,
+                }
+            )
+            # the chatter and its tracking values hold the old identity
+            self.env["mail.message"].sudo().search(
+                [("model", "=", self._name), ("res_id", "=", person.id)]
+            ).unlink()
+            person._log_access("anonymise", reason.strip())
+        return True

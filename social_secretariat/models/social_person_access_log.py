@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class SocialPersonAccessLog(models.Model):
+    """Who opened, exported, changed or anonymised a person's file, and when.
+    Append-only: written with sudo by social.person, read by coordinators."""
+
+    _name = "social.person.access.log"
+    _description = "Access log of a person's file"
+    _order = "date desc, id desc"
+    _log_access = True
+
+    person_id = fields.Many2one("social.person", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", required=True, ondelete="restrict", index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    event = fields.Selection(
+        [
+            ("read", "Opened"),
+            ("export", "Exported"),
+            ("change", "Changed"),
+            ("subject_access", "Data-subject access export"),
+            ("anonymise", "Anonymised"),
+        ],
+        required=True,
+    )
+    details = fields.Char()
+    company_id = fields.Many2one("res.company", index=True)

@@ -1,0 +1,441 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+OPEN_STATES = ("draft", "sent", "accepted", "in_progress")
+OUTCOMES = [
+    ("taken_into_care", "Taken into care"),
+    ("service_activated", "Service activated"),
+    ("information_only", "Information or orientation only"),
+    ("not_eligible", "Not eligible"),
+    ("person_declined", "The person declined"),
+    ("unreachable", "Person unreachable"),
+    ("other", "Other"),
+]
+
+
+class SocialReferral(models.Model):
+    _name = "social.referral"
+    _description = "Referral (Invio / segnalazione)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
+    session_id = fields.Many2one("social.listening.session", string="Session", index=True)
+    person_id = fields.Many2one("social.person", string="Person", required=True, index=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Ambito",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    origin_type = fields.Selection(
+        [
+            ("desk", "Desk of the Segretariato"),
+            ("partner", "Partner organisation"),
+            ("community", "Community report (sportello al contrario)"),
+            ("self", "Self-referral"),
+        ],
+        required=True,
+        default="desk",
+        tracking=True,
+    )
+    origin_desk_id = fields.Many2one("social.desk", string="From desk", index=True)
+    origin_partner_id = fields.Many2one(
+        "res.partner", string="From organisation", domain="[('is_company', '=', True)]"
+    )
+    reporter_name = fields.Char(string="Reported by", help="Who reported the case from the community.")
+    target_service_id = fields.Many2one("social.service", string="To service", tracking=True)
+    target_desk_id = fields.Many2one("social.desk", string="To desk or office", index=True, tracking=True)
+    target_partner_id = fields.Many2one(
+        "res.partner",
+        string="To partner organisation",
+        domain="[('is_company', '=', True)]",
+        tracking=True,
+        help="A third-sector organisation of the network: sharing needs the person's consent.",
+    )
+    receiving_user_ids = fields.Many2many(
+        "res.users",
+        "social_referral_receiver_rel",
+        "referral_id",
+        "user_id",
+        string="Receiving staff",
+        domain="[('share', '=', False)]",
+    )
+    reason = fields.Text(required=True)
+    urgency = fields.Selection(
+        [("normal", "Normal"), ("urgent", "Urgent"), ("emergency", "Emergency (PIS)")],
+        required=True,
+        default="normal",
+        tracking=True,
+    )
+    consent_id = fields.Many2one(
+        "social.consent",
+        string="Consent",
+        domain="[('person_id', '=', person_id), ('state', '=', 'valid')]",
+    )
+    legal_basis_note = fields.Text(
+        string="Legal basis without consent",
+        help="Only for emergencies that cannot wait for the person's consent: say why.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("sent", "Sent"),
+            ("accepted", "Accepted"),
+            ("in_progress", "In progress"),
+            ("closed", "Closed"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    sent_uid = fields.Many2one("res.users", string="Sent by", readonly=True, copy=False)
+    accepted_date = fields.Datetime(readonly=True, copy=False)
+    accepted_uid = fields.Many2one("res.users", string="Accepted by", readonly=True, copy=False)
+    started_date = fields.Datetime(readonly=True, copy=False)
+    closed_date = fields.Datetime(readonly=True, copy=False)
+    closed_uid = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
+    rejected_date = fields.Datetime(readonly=True, copy=False)
+    cancelled_date = fields.Datetime(readonly=True, copy=False)
+    state_reason = fields.Text(string="Reason (rejection or cancellation)", readonly=True, copy=False)
+    outcome = fields.Selection(OUTCOMES, readonly=True, copy=False, tracking=True)
+    outcome_note = fields.Text(string="Feedback to the origin", readonly=True, copy=False)
+    ack_deadline = fields.Datetime(string="Acknowledge by", readonly=True, copy=False, index=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True, copy=False, index=True)
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("origin_type", "origin_desk_id", "origin_partner_id")
+    def _check_origin(self):
+        for referral in self:
+            if referral.origin_type == "desk" and not referral.origin_desk_id:
+                raise ValidationError(self.env._("From desk: say which desk the referral comes from."))
+            if referral.origin_type == "partner" and not referral.origin_partner_id:
+                raise ValidationError(
+                    self.env._("From organisation: say which partner organisation refers the case.")
+                )
+
+    @api.constrains("consent_id", "person_id")
+    def _check_consent_person(self):
+        for referral in self:
+            if referral.consent_id and referral.consent_id.person_id != referral.person_id:
+                raise ValidationError(self.env._("Consent: it must be a consent of the referred person."))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            for key in ("origin_desk_id", "target_desk_id"):
+                if vals.get(key):
+                    self._check_desk_active(vals[key])
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("social.referral") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        for key in ("origin_desk_id", "target_desk_id"):
+            if vals.get(key):
+                self._check_desk_active(vals[key])
+        return super().write(vals)
+
+    def _check_desk_active(self, desk_id):
+        desk = self.env["social.desk"].browse(desk_id)
+        if not desk.active:
+            raise ValidationError(
+                self.env._("Desk: %(desk)s is archived and cannot be used for referrals.", desk=desk.name)
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(referral.state != "draft" for referral in self):
+            raise UserError(self.env._("Only a draft referral can be deleted: cancel it instead."))
+
+    # ------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------
+
+    def _check_state(self, allowed, action):
+        for referral in self:
+            if referral.state not in allowed:
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is %(state)s: it cannot be %(action)s.",
+                        name=referral.name,
+                        state=states[referral.state].lower(),
+                        action=action,
+                    )
+                )
+
+    def _check_can_send(self):
+        for referral in self:
+            if not (referral.target_service_id or referral.target_desk_id or referral.target_partner_id):
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s has no target: choose the service, the desk or the "
+                        "partner organisation that receives it.",
+                        name=referral.name,
+                    )
+                )
+            if referral.target_partner_id:
+                purpose = "sharing"
+                sharing = referral.person_id.consent_ids.filtered(
+                    lambda c: c.purpose == "sharing" and c.is_valid_on()
+                )
+                if not sharing:
+                    raise UserError(
+                        self.env._(
+                            "Referral %(name)s goes to a partner organisation: the person's valid "
+                            "consent to sharing with network partners is required (none, or "
+                            "withdrawn).",
+                            name=referral.name,
+                        )
+                    )
+                if not referral.consent_id or referral.consent_id.purpose != purpose:
+                    referral.consent_id = sharing[:1]
+            if referral.consent_id and not referral.consent_id.is_valid_on():
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s: the consent chosen is no longer valid (withdrawn or expired).",
+                        name=referral.name,
+                    )
+                )
+            if not referral.consent_id:
+                if referral.urgency == "emergency" and (referral.legal_basis_note or "").strip():
+                    continue
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s: record the person's consent first. Only an emergency "
+                        "that cannot wait may be sent without it, with the legal basis written down.",
+                        name=referral.name,
+                    )
+                )
+
+    def action_send(self):
+        self._check_state(("draft",), self.env._("sent"))
+        self._check_can_send()
+        now = fields.Datetime.now()
+        for referral in self:
+            if not referral.receiving_user_ids and referral.target_desk_id:
+                workers = referral.target_desk_id.operator_ids.filtered(
+                    lambda u: u.has_group("social_secretariat.group_social_worker")
+                )
+                referral.receiving_user_ids = workers or referral.target_desk_id.operator_ids
+            referral.write(
+                {
+                    "state": "sent",
+                    "sent_date": now,
+                    "sent_uid": self.env.uid,
+                    "ack_deadline": referral._compute_ack_deadline(now),
+                    "is_overdue": False,
+                }
+            )
+            referral._notify_receivers()
+        return True
+
+    def _compute_ack_deadline(self, sent):
+        self.ensure_one()
+        company = self.company_id
+        if self.urgency == "emergency":
+            return sent + timedelta(hours=company.social_ack_hours_emergency)
+        if self.urgency == "urgent":
+            return sent + timedelta(hours=company.social_ack_hours_urgent)
+        calendar = self.target_desk_id.resource_calendar_id or company.resource_calendar_id
+        days = company.social_ack_days_normal
+        if not calendar:
+            return sent + timedelta(days=days)
+        deadline = calendar.plan_days(days + 1, sent, compute_leaves=True)
+        return deadline.replace(tzinfo=None) if deadline else sent + timedelta(days=days)
+
+    def _notify_receivers(self):
+        self.ensure_one()
+        partners = self.receiving_user_ids.partner_id
+        if partners:
+            self.message_subscribe(partner_ids=partners.ids)
+        self.message_post(
+            body=self.env._(
+                "New referral for %(person)s (%(urgency)s): please acknowledge it by %(deadline)s.",
+                person=self.person_id.name,
+                urgency=dict(self._fields["urgency"]._description_selection(self.env))[self.urgency],
+                deadline=fields.Datetime.to_string(self.ack_deadline),
+            ),
+            partner_ids=partners.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for user in self.receiving_user_ids:
+            self.activity_schedule(
+                activity_type_id=todo.id,
+                summary=self.env._("Acknowledge referral"),
+                date_deadline=self.ack_deadline.date(),
+                user_id=user.id,
+            )
+
+    def _check_receiver(self):
+        user = self.env.user
+        if user.has_group("social_secretariat.group_social_coordinator"):
+            return
+        for referral in self:
+            if referral.receiving_user_ids and user not in referral.receiving_user_ids:
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is handled by its receiving staff (%(users)s).",
+                        name=referral.name,
+                        users=", ".join(referral.receiving_user_ids.mapped("name")),
+                    )
+                )
+
+    def action_accept(self):
+        self._check_state(("sent",), self.env._("accepted"))
+        self._check_receiver()
+        self.write(
+            {
+                "state": "accepted",
+                "accepted_date": fields.Datetime.now(),
+                "accepted_uid": self.env.uid,
+                "is_overdue": False,
+            }
+        )
+        self.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Accepted"))
+        return True
+
+    def action_start(self):
+        self._check_state(("accepted",), self.env._("started"))
+        self._check_receiver()
+        self.write({"state": "in_progress", "started_date": fields.Datetime.now()})
+        return True
+
+    def action_close(self, outcome, note=""):
+        self._check_state(("accepted", "in_progress"), self.env._("closed"))
+        self._check_receiver()
+        if outcome not in dict(OUTCOMES):
+            raise UserError(self.env._("Closing a referral needs its outcome."))
+        self.write(
+            {
+                "state": "closed",
+                "closed_date": fields.Datetime.now(),
+                "closed_uid": self.env.uid,
+                "outcome": outcome,
+                "outcome_note": note,
+            }
+        )
+        self._notify_origin()
+        return True
+
+    def action_reject(self, reason):
+        self._check_state(("sent",), self.env._("rejected"))
+        self._check_receiver()
+        self._require_reason(reason)
+        self.write({"state": "rejected", "rejected_date": fields.Datetime.now(), "state_reason": reason.strip()})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self._notify_origin()
+        return True
+
+    def action_cancel(self, reason):
+        self._check_state(OPEN_STATES, self.env._("cancelled"))
+        self._require_reason(reason)
+        self.write({"state": "cancelled", "cancelled_date": fields.Datetime.now(), "state_reason": reason.strip()})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    def _require_reason(self, reason):
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Reason: say why, so that the origin of the referral understands."))
+
+    def _notify_origin(self):
+        """Close the loop: whoever sent the referral learns how it ended."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        for referral in self:
+            partners = (referral.sent_uid | referral.create_uid).partner_id
+            if referral.origin_type == "partner" and referral.origin_partner_id:
+                partners |= referral.origin_partner_id
+            detail = outcomes.get(referral.outcome) or referral.state_reason or ""
+            if referral.outcome_note:
+                detail = f"{detail} – {referral.outcome_note}"
+            referral.message_post(
+                body=self.env._(
+                    "Outcome of referral %(name)s: %(state)s. %(detail)s",
+                    name=referral.name,
+                    state=states[referral.state],
+                    detail=detail,
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    # ------------------------------------------------------------
+    # Wizards and cron
+    # ------------------------------------------------------------
+
+    def _open_transition_wizard(self, transition):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.referral.transition",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_referral_ids": self.ids, "default_transition": transition},
+        }
+
+    def action_open_close_wizard(self):
+        return self._open_transition_wizard("close")
+
+    def action_open_reject_wizard(self):
+        return self._open_transition_wizard("reject")
+
+    def action_open_cancel_wizard(self):
+        return self._open_transition_wizard("cancel")
+
+    @api.model
+    def _cron_mark_overdue(self):
+        """Sent referrals not acknowledged in time: flag them and ask the coordinator."""
+        overdue = self.search(
+            [("state", "=", "sent"), ("ack_deadline", "<", fields.Datetime.now()), ("is_overdue", "=", False)]
+        )
+        if not overdue:
+            return
+        overdue.write({"is_overdue": True})
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        coordinators = {}
+        activities = []
+        for referral in overdue:
+            company = referral.company_id
+            if company not in coordinators:
+                coordinators[company] = company.social_coordinator_id or self.env["res.users"].search(
+                    [
+                        ("groups_id", "in", self.env.ref("social_secretariat.group_social_coordinator").id),
+                        ("company_ids", "in", company.id),
+                        ("share", "=", False),
+                        ("id", "!=", self.env.ref("base.user_root").id),
+                    ],
+                    limit=1,
+                )
+            coordinator = coordinators[company]
+            if coordinator:
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": referral.id,
+                        "activity_type_id": todo.id,
+                        "summary": self.env._("Overdue referral: not acknowledged in time"),
+                        "date_deadline": fields.Date.context_today(self),
+                        "user_id": coordinator.id,
+                    }
+                )
+        self.env["mail.activity"].create(activities)

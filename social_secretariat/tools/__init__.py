@@ -1,0 +1,2 @@
+from . import fiscal_code
+from . import phone

@@ -1,0 +1,3 @@
+from . import social_referral_transition
+from . import social_phone_log
+from . import social_person_anonymise

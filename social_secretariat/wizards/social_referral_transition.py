@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+from ..models.social_referral import OUTCOMES
+
+
+class SocialReferralTransition(models.TransientModel):
+    _name = "social.referral.transition"
+    _description = "Close, reject or cancel referrals"
+
+    referral_ids = fields.Many2many("social.referral", required=True)
+    transition = fields.Selection(
+        [("close", "Close"), ("reject", "Reject"), ("cancel", "Cancel")], required=True
+    )
+    outcome = fields.Selection(OUTCOMES)
+    note = fields.Text(string="Reason or feedback")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.transition == "close":
+            self.referral_ids.action_close(self.outcome, self.note or "")
+        elif self.transition == "reject":
+            self.referral_ids.action_reject(self.note)
+        else:
+            self.referral_ids.action_cancel(self.note)
+        return {"type": "ir.actions.act_window_close"}
