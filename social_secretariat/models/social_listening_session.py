@@ -230,17 +230,23 @@ class SocialListeningSession(models.Model):
         return res
 
     def _check_done_readonly(self, vals):
+        done = self.filtered(lambda s: s.state == "done")
+        if not done:
+            return
+        if "person_id" in vals:
+            relinked = done.filtered(lambda s: s.person_id and s.person_id.id != vals["person_id"])
+            if relinked:
+                raise UserError(
+                    self.env._("Session %(name)s is done: its person cannot be changed.", name=relinked[0].name)
+                )
         locked = {
             name
             for name in vals
             if name not in DONE_WRITABLE and not name.startswith(("message_", "activity_"))
         }
-        if not locked:
-            return
-        done = self.filtered(lambda s: s.state == "done")
         if "state" in locked and vals.get("state") == "done":
             locked.discard("state")
-        if done and locked:
+        if locked:
             labels = ", ".join(sorted(self._fields[f].string for f in locked if f in self._fields))
             raise UserError(
                 self.env._(
@@ -250,12 +256,6 @@ class SocialListeningSession(models.Model):
                     fields=labels,
                 )
             )
-        if "person_id" in vals:
-            relinked = done.filtered(lambda s: s.person_id and s.person_id.id != vals["person_id"])
-            if relinked:
-                raise UserError(
-                    self.env._("Session %(name)s is done: its person cannot be changed.", name=relinked[0].name)
-                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -62,10 +62,10 @@ class SocialPerson(models.Model):
     # Fields
     # ------------------------------------------------------------
 
+    # required in the database (see _sql_constraints), filled by create()
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
-        required=True,
         ondelete="restrict",
         index=True,
         help="Name and contacts only: everything sensitive stays on the person.",
@@ -130,6 +130,7 @@ class SocialPerson(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
+        ("partner_required", "CHECK(partner_id IS NOT NULL)", "A person needs a contact."),
         (
             "fiscal_code_company_uniq",
             "unique(fiscal_code, company_id)",
@@ -174,6 +175,21 @@ class SocialPerson(models.Model):
             domain = ["|", ("phone_search", "ilike", number.lstrip("+")), *domain]
         return domain
 
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        results = super().name_search(name, args, operator, limit)
+        code = cf.normalise(name)
+        if not results and len(code) == 16 and not cf.problem(code):
+            # sudo: "search first" works across desks by the exact codice fiscale, so that an
+            # operator links the file known elsewhere instead of creating a duplicate; only
+            # the name is revealed, the file becomes readable once a session links it
+            person = self.sudo().search(
+                [("fiscal_code", "=", code), ("company_id", "in", self.env.companies.ids)], limit=1
+            )
+            if person:
+                return [(person.id, person.display_name)]
+        return results
+
     @api.depends("birth_date")
     def _compute_age(self):
         today = fields.Date.context_today(self)
@@ -217,6 +233,7 @@ class SocialPerson(models.Model):
                 person[field] = by_person.get(person.id, 0)
 
     @api.depends("first_name", "last_name", "birth_date", "company_id")
+    @api.depends_context("uid")
     def _compute_duplicates(self):
         for person in self:
             person.duplicate_warning = False
@@ -251,6 +268,7 @@ class SocialPerson(models.Model):
                 )
             person.duplicate_warning = message
 
+    @api.depends_context("uid", "lang")
     def _compute_timeline(self):
         for person in self:
             person.timeline_html = person._render_timeline()
@@ -429,9 +447,9 @@ class SocialPerson(models.Model):
             warnings.append(self.env._("The code gives another gender."))
         if not self.birthplace and decoded["birthplace"]:
             self.birthplace = decoded["birthplace"]
-        if decoded["is_foreign"] and decoded["birthplace"] and not self.birth_country_id:
-            country = self.env["res.country"].with_context(lang="it_IT").search(
-                [("name", "=ilike", decoded["birthplace"])], limit=1
+        if decoded["is_foreign"] and decoded["birthplace_en"] and not self.birth_country_id:
+            country = self.env["res.country"].with_context(lang="en_US").search(
+                [("name", "=ilike", decoded["birthplace_en"])], limit=1
             )
             self.birth_country_id = country
         elif not decoded["is_foreign"] and not self.birth_country_id:
@@ -690,11 +708,12 @@ class SocialPerson(models.Model):
             )
             person.referral_ids.sudo().with_context(social_anonymise=True).write({"reason": self.env._("Anonymised")})
             label = self.env._("Anonymised person #%s", person.id)
-            person.partner_id.sudo().write(
+            person.partner_id.sudo().with_context(mail_notrack=True).write(
                 {"name": label, "email": False, "phone": False, "mobile": False, "street": False, "city": False}
             )
             birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
-            super(SocialPerson, person.sudo()).write(
+            # mail_notrack: tracking would copy the old identity into the chatter
+            super(SocialPerson, person.sudo().with_context(mail_notrack=True)).write(
                 {
                     "first_name": self.env._("Anonymised"),
                     "last_name": f"#{person.id}",

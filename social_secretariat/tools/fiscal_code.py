@@ -46,6 +46,7 @@ def decode(value):
         "birth_date": stdnum_cf.get_birth_date(value),
         "birthplace": False,
         "birthplace_code": False,
+        "birthplace_en": False,
         "province": False,
         "is_foreign": False,
     }
@@ -59,6 +60,7 @@ def decode(value):
             place = data.get("birthplace") or {}
             result["birthplace"] = place.get("name") or False
             result["birthplace_code"] = place.get("code") or False
+            result["birthplace_en"] = place.get("name_alt_en") or place.get("name") or False
             result["province"] = place.get("province") or False
             result["is_foreign"] = place.get("province") == "EE"
     return result

@@ -1,0 +1,141 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import SocialCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRules(SocialCase):
+    """Each rule, tried as the user it is for."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person_b = cls.env["social.person"].create({"first_name": "Giovanna", "last_name": "Neri"})
+        cls.session_a = cls.make_session(person=cls.person, user=cls.operator_a, outcome="information")
+        cls.session_a = cls.session_a.with_env(cls.env)
+        cls.session_a.confidential_notes = "Riferisce maltrattamenti in famiglia"
+        cls.session_b = cls.make_session(desk=cls.desk_b, person=cls.person_b, user=cls.operator_b)
+        cls.session_special = cls.make_session(
+            person=cls.person, needs=cls.need_violence, user=cls.worker, request="Violenza domestica"
+        )
+        Session = cls.env["social.listening.session"]
+        cls.all_sessions = cls.session_a | cls.session_b | cls.session_special
+        cls.Session = Session
+
+    def visible(self, user, model="social.listening.session", records=None):
+        records = records if records is not None else self.all_sessions
+        return self.env[model].with_user(user).search([("id", "in", records.ids)])
+
+    def test_operator_sees_own_desk_only(self):
+        self.assertEqual(self.visible(self.operator_a), self.session_a)
+        self.assertEqual(self.visible(self.operator_b), self.session_b)
+        with self.assertRaises(AccessError):
+            self.session_b.with_user(self.operator_a).read(["request"])
+        # persons: those met at their desks
+        persons = self.person | self.person_b
+        self.assertEqual(self.visible(self.operator_a, "social.person", persons), self.person)
+        self.assertEqual(self.visible(self.operator_b, "social.person", persons), self.person_b)
+
+    def test_operator_changing_desk_sees_new_desk(self):
+        self.assertNotIn(self.session_b, self.visible(self.operator_a))
+        self.operator_a.social_desk_ids = [Command.link(self.desk_b.id)]
+        self.assertIn(self.session_b, self.visible(self.operator_a))
+
+    def test_special_category_content_for_social_workers_only(self):
+        # an operator of the same desk does not see a special-category session held by others
+        self.assertNotIn(self.session_special, self.visible(self.operator_a))
+        self.assertIn(self.session_special, self.visible(self.worker))
+        # ... but the person's timeline shows that a contact happened, without its content
+        timeline = self.person.with_user(self.operator_a).timeline_html
+        self.assertIn("Reserved content", timeline)
+        self.assertNotIn("Violence", timeline)
+        self.assertIn("Violence", self.person.with_user(self.worker).timeline_html)
+
+    def test_confidential_notes_hidden_from_operators(self):
+        session = self.session_a.with_user(self.operator_a)
+        self.assertEqual(session.request, "Non riesco a pagare l'affitto")
+        with self.assertRaises(AccessError):
+            session.read(["confidential_notes"])
+        with self.assertRaises(AccessError):
+            self.Session.with_user(self.operator_a).search_read(
+                [("id", "=", self.session_a.id)], ["confidential_notes"]
+            )
+        with self.assertRaises(AccessError):
+            session.export_data(["name", "confidential_notes"])
+        with self.assertRaises(AccessError):
+            self.Session.with_user(self.operator_a).search([("confidential_notes", "ilike", "maltratt")])
+        self.assertEqual(
+            self.session_a.with_user(self.worker).read(["confidential_notes"])[0]["confidential_notes"],
+            "Riferisce maltrattamenti in famiglia",
+        )
+        self.assertNotIn(
+            "confidential_notes", self.Session.with_user(self.operator_a).fields_get(["confidential_notes"])
+        )
+
+    def test_worker_sees_full_files_and_received_referrals(self):
+        self.assertEqual(self.visible(self.worker), self.all_sessions)
+        consent = self.make_consent(person=self.person_b)
+        referral_to_b = self.env["social.referral"].with_user(self.operator_b).create(
+            {
+                "person_id": self.person_b.id,
+                "origin_desk_id": self.desk_b.id,
+                "target_desk_id": self.desk_b.id,
+                "reason": "Richiesta di presa in carico",
+                "consent_id": consent.id,
+            }
+        )
+        self.assertFalse(self.visible(self.worker, "social.referral", referral_to_b))
+        referral_to_b.receiving_user_ids = self.worker
+        self.assertTrue(self.visible(self.worker, "social.referral", referral_to_b))
+        self.assertFalse(self.visible(self.operator_a, "social.referral", referral_to_b))
+
+    def test_coordinator_sees_the_whole_ambito_only(self):
+        self.assertEqual(self.visible(self.coordinator), self.all_sessions)
+        company2 = self.env["res.company"].create({"name": "Ambito 2"})
+        desk2 = self.env["social.desk"].create({"name": "Sportello altrove", "company_id": company2.id})
+        other = self.make_session(desk=desk2)
+        self.assertEqual(other.company_id, company2)
+        self.assertFalse(self.visible(self.coordinator, records=other))
+        self.coordinator.company_ids = [Command.link(company2.id)]
+        self.assertTrue(
+            self.Session.with_user(self.coordinator)
+            .with_context(allowed_company_ids=[self.env.company.id, company2.id])
+            .search([("id", "=", other.id)])
+        )
+
+    def test_configuration_and_log_by_coordinators(self):
+        with self.assertRaises(AccessError):
+            self.env["social.desk"].with_user(self.operator_a).create({"name": "x"})
+        with self.assertRaises(AccessError):
+            self.desk_a.with_user(self.worker).write({"name": "x"})
+        self.env["social.desk"].with_user(self.coordinator).create({"name": "Nuovo sportello"})
+        self.person.with_user(self.worker).web_read({"name": {}})
+        with self.assertRaises(AccessError):
+            self.env["social.person.access.log"].with_user(self.worker).search([])
+        logs = self.env["social.person.access.log"].with_user(self.coordinator).search(
+            [("person_id", "=", self.person.id)]
+        )
+        self.assertTrue(logs)
+        with self.assertRaises(AccessError):
+            logs.with_user(self.coordinator).unlink()
+
+    def test_operator_finds_a_person_known_elsewhere_by_code_only(self):
+        code_person = self.env["social.person"].create(
+            {"first_name": "Anna", "last_name": "Bianchi", "fiscal_code": "BNCNNA21B41Z343A"}
+        )
+        Person = self.env["social.person"].with_user(self.operator_a)
+        self.assertFalse(Person.search([("name", "ilike", "Bianchi")]))
+        self.assertFalse(Person.name_search("Bianchi"))
+        found = Person.name_search("bncnna21b41z343a")
+        self.assertEqual([pid for pid, _name in found], [code_person.id])
+        # once met at the operator's desk, the file becomes theirs to see
+        self.make_session(person=code_person, user=self.operator_a)
+        self.assertTrue(Person.search([("name", "ilike", "Bianchi")]))
+
+    def test_portal_user_reaches_no_staff_model(self):
+        portal = new_test_user(self.env, "citizen_t", groups="base.group_portal")
+        for model in ("social.person", "social.listening.session", "social.referral", "social.consent"):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(portal).search([])
