@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 8069
 export PORT
 
-.PHONY: help setup run test lint stop reset clean
+.PHONY: help setup run test lint i18n bench stop reset clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ test: setup lint  ## every test (module, end-to-end, browser) on a throwaway dat
 
 lint: setup  ## ruff and pylint-odoo through pre-commit
 	@.venv/bin/pre-commit run --all-files --show-diff-on-failure --color=always
+
+i18n: setup  ## refresh each addon's .pot and merge it into i18n/it.po
+	@bash scripts/i18n.sh
+
+bench: setup  ## benchmarks (printed figures; not part of make test)
+	@bash bench/run_core.sh
 
 stop:  ## stop the embedded PostgreSQL clusters
 	@bash scripts/pg.sh stop

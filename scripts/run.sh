@@ -45,7 +45,7 @@ hash=$(source_hash)
 state="$LOCAL/run-db.hash"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RUN_DB'" | grep -q 1; then
     say "First run: creating the database '$RUN_DB' with the demo data (about a minute)"
-    "$PY" -m odoo -c "$CONF" -i "$ADDONS" --stop-after-init --log-level=warn \
+    "$PY" -m odoo -c "$CONF" -i "$ADDONS" --load-language=it_IT --stop-after-init --log-level=warn \
         || die "installing the addons failed (see the log above)"
     echo "$hash" > "$state"
 elif [ "$(cat "$state" 2>/dev/null)" != "$hash" ]; then
@@ -70,4 +70,4 @@ cat <<MSG
     partner        network partner, Caritas (portal)      -> http://localhost:$PORT/my
 
 MSG
-exec "$PY" -m odoo -c "$CONF" --log-level=info
+exec "$PY" "$(odoo_src)/odoo-bin" -c "$CONF" --log-level=info

@@ -64,7 +64,7 @@ max_cron_threads = 0
 EOF
 
 say "Installing $ADDONS with demo data into $DB"
-if ! "$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDONS" --stop-after-init \
+if ! "$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDONS" --load-language=it_IT --stop-after-init \
         --log-level=warn --logfile="$TMP/install.log"; then
     tail -40 "$TMP/install.log" >&2
     die "installing the addons failed (log above)"

@@ -12,7 +12,12 @@ import pytest
 import requests
 from odoo_client import OdooClient
 
+import odoo
+
 ROOT = Path(__file__).resolve().parent.parent
+# odoo-bin, not `python -m odoo`: the multi-worker server re-executes its own script
+# for the live-notification (gevent) process.
+ODOO_BIN = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
 
 
 def _free_port():
@@ -31,8 +36,7 @@ def odoo_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("odoo") / "server.log"
     cmd = [
         sys.executable,
-        "-m",
-        "odoo",
+        str(ODOO_BIN),
         "-c",
         conf,
         "-d",

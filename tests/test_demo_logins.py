@@ -20,4 +20,4 @@ def test_demo_login(client, login):
 
 def test_wrong_password_is_refused(client):
     response = client.login("operatore", "not-the-password")
-    assert "Wrong login/password" in response.text or "errata" in response.text
+    assert "Wrong login/password" in response.text or "password errati" in response.text

@@ -11,3 +11,4 @@ from . import social_person_access_log
 from . import social_consent
 from . import social_listening_session
 from . import social_referral
+from . import social_demo_history

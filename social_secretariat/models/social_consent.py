@@ -28,11 +28,18 @@ class SocialConsent(models.Model):
         default="consent",
         tracking=True,
     )
-    date_given = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    date_withdrawn = fields.Date(readonly=True, tracking=True, copy=False)
+    date_given = fields.Date(
+        string="Given on", required=True, default=fields.Date.context_today, tracking=True
+    )
+    date_withdrawn = fields.Date(string="Withdrawn on", readonly=True, tracking=True, copy=False)
     date_expiry = fields.Date(string="Valid until")
     channel = fields.Selection(
-        [("paper", "Signed paper form"), ("oral", "Oral, recorded by the operator"), ("digital", "Digital signature"), ("portal", "Portal")],
+        [
+            ("paper", "Signed paper form"),
+            ("oral", "Oral, recorded by the operator"),
+            ("digital", "Digital signature"),
+            ("portal", "Portal"),
+        ],
         required=True,
         default="paper",
     )
@@ -61,14 +68,18 @@ class SocialConsent(models.Model):
     def _compute_display_name(self):
         purposes = dict(self._fields["purpose"]._description_selection(self.env))
         for consent in self:
-            consent.display_name = f"{purposes.get(consent.purpose, '')} ({consent.person_id.name or ''})"
+            consent.display_name = (
+                f"{purposes.get(consent.purpose, '')} ({consent.person_id.name or ''})"
+            )
 
     @api.constrains("date_given", "date_expiry")
     def _check_dates(self):
         today = fields.Date.context_today(self)
         for consent in self:
             if consent.date_given > today:
-                raise ValidationError(self.env._("Date given: a consent cannot be given in the future."))
+                raise ValidationError(
+                    self.env._("Date given: a consent cannot be given in the future.")
+                )
             if consent.date_expiry and consent.date_expiry < consent.date_given:
                 raise ValidationError(self.env._("Valid until: the date is before the date given."))
 

@@ -98,16 +98,22 @@ class SocialDesk(models.Model):
 
     def _get_archive_blockers(self):
         """What keeps the desks open: [(label, records)]. Extended by other features."""
-        sessions = self.env["social.listening.session"].sudo().search(
-            [("desk_id", "in", self.ids), ("state", "=", "draft")]
+        sessions = (
+            self.env["social.listening.session"]
+            .sudo()
+            .search([("desk_id", "in", self.ids), ("state", "=", "draft")])
         )
-        referrals = self.env["social.referral"].sudo().search(
-            [
-                "|",
-                ("origin_desk_id", "in", self.ids),
-                ("target_desk_id", "in", self.ids),
-                ("state", "in", ("draft", "sent", "accepted", "in_progress")),
-            ]
+        referrals = (
+            self.env["social.referral"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("origin_desk_id", "in", self.ids),
+                    ("target_desk_id", "in", self.ids),
+                    ("state", "in", ("draft", "sent", "accepted", "in_progress")),
+                ]
+            )
         )
         return [
             (self.env._("open listening sessions"), sessions),
@@ -125,7 +131,12 @@ class SocialDesk(models.Model):
                 more = len(records) - 5
                 lines.append(
                     "- %s %s: %s%s"
-                    % (len(records), label, names, self.env._(" and %s more", more) if more > 0 else "")
+                    % (
+                        len(records),
+                        label,
+                        names,
+                        self.env._(" and %s more", more) if more > 0 else "",
+                    )
                 )
         if lines:
             raise UserError(

@@ -190,7 +190,9 @@ class SocialListeningSession(models.Model):
         for session in self:
             if session.desk_id.company_id != session.company_id:
                 raise ValidationError(
-                    self.env._("The desk %(desk)s belongs to another Ambito.", desk=session.desk_id.name)
+                    self.env._(
+                        "The desk %(desk)s belongs to another Ambito.", desk=session.desk_id.name
+                    )
                 )
 
     def _check_desks_active(self, desk_id):
@@ -212,9 +214,13 @@ class SocialListeningSession(models.Model):
             if vals.get("desk_id"):
                 self._check_desks_active(vals["desk_id"])
                 if not vals.get("company_id"):
-                    vals["company_id"] = self.env["social.desk"].browse(vals["desk_id"]).company_id.id
+                    vals["company_id"] = (
+                        self.env["social.desk"].browse(vals["desk_id"]).company_id.id
+                    )
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("social.listening.session") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("social.listening.session") or "/"
+                )
         sessions = super().create(vals_list)
         sessions.filtered("follow_up_date")._sync_follow_up_activity()
         return sessions
@@ -237,7 +243,10 @@ class SocialListeningSession(models.Model):
             relinked = done.filtered(lambda s: s.person_id and s.person_id.id != vals["person_id"])
             if relinked:
                 raise UserError(
-                    self.env._("Session %(name)s is done: its person cannot be changed.", name=relinked[0].name)
+                    self.env._(
+                        "Session %(name)s is done: its person cannot be changed.",
+                        name=relinked[0].name,
+                    )
                 )
         locked = {
             name
@@ -260,7 +269,11 @@ class SocialListeningSession(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(session.state == "done" for session in self):
-            raise UserError(self.env._("A done session cannot be deleted: it is part of the record of the service."))
+            raise UserError(
+                self.env._(
+                    "A done session cannot be deleted: it is part of the record of the service."
+                )
+            )
 
     def _sync_follow_up_activity(self):
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -287,7 +300,9 @@ class SocialListeningSession(models.Model):
     def action_done(self):
         for session in self:
             if session.state != "draft":
-                raise UserError(self.env._("Only a draft session can be marked done (%s).", session.name))
+                raise UserError(
+                    self.env._("Only a draft session can be marked done (%s).", session.name)
+                )
             missing = []
             if not session.need_ids:
                 missing.append(self._fields["need_ids"].string)

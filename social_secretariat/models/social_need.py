@@ -23,7 +23,9 @@ class SocialNeed(models.Model):
     code = fields.Char(required=True, help="Stable code, e.g. ECO.02: used by imports and exports.")
     complete_code = fields.Char(compute="_compute_complete", store=True, recursive=True)
     complete_name = fields.Char(compute="_compute_complete", store=True, recursive=True)
-    parent_id = fields.Many2one("social.need", string="Parent need", index=True, ondelete="restrict")
+    parent_id = fields.Many2one(
+        "social.need", string="Parent need", index=True, ondelete="restrict"
+    )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("social.need", "parent_id", string="Sub-needs")
     user_area = fields.Selection(USER_AREAS, string="User area", help="Area di utenza (SIUSS).")

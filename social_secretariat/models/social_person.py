@@ -86,7 +86,7 @@ class SocialPerson(models.Model):
     )
     fiscal_code = fields.Char(string="Codice fiscale", size=16, tracking=True, copy=False)
     stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
-    birth_date = fields.Date(tracking=True)
+    birth_date = fields.Date(string="Birth date", tracking=True)
     age = fields.Integer(compute="_compute_age")
     age_band = fields.Selection(AGE_BANDS, compute="_compute_age")
     gender = fields.Selection(GENDERS, tracking=True)
@@ -96,7 +96,9 @@ class SocialPerson(models.Model):
     citizenship_group = fields.Selection(
         CITIZENSHIP_GROUPS, compute="_compute_citizenship_group", store=True
     )
-    legal_status = fields.Selection(LEGAL_STATUSES, default="resident", tracking=True)
+    legal_status = fields.Selection(
+        LEGAL_STATUSES, string="Legal status", default="resident", tracking=True
+    )
     residence_municipality_id = fields.Many2one(
         "social.municipality", string="Municipality of residence", tracking=True
     )
@@ -158,7 +160,9 @@ class SocialPerson(models.Model):
 
     def _search_quick_search(self, operator, value):
         if operator not in ("ilike", "like", "=", "=ilike") or not isinstance(value, str):
-            raise UserError(self.env._("Unsupported search on %s.", self._fields["quick_search"].string))
+            raise UserError(
+                self.env._("Unsupported search on %s.", self._fields["quick_search"].string)
+            )
         return self._quick_search_domain(value)
 
     @api.model
@@ -297,7 +301,11 @@ class SocialPerson(models.Model):
                     % (
                         label,
                         escape(session.desk_id.name or ""),
-                        escape(dict(session._fields["channel"]._description_selection(self.env)).get(session.channel, "")),
+                        escape(
+                            dict(session._fields["channel"]._description_selection(self.env)).get(
+                                session.channel, ""
+                            )
+                        ),
                         escape(text),
                     ),
                 )
@@ -310,8 +318,14 @@ class SocialPerson(models.Model):
                     % (
                         escape(referral.name),
                         escape(self.env._("Referral")),
-                        escape(referral.target_service_id.name or referral.target_desk_id.name or ""),
-                        escape(dict(referral._fields["state"]._description_selection(self.env))[referral.state]),
+                        escape(
+                            referral.target_service_id.name or referral.target_desk_id.name or ""
+                        ),
+                        escape(
+                            dict(referral._fields["state"]._description_selection(self.env))[
+                                referral.state
+                            ]
+                        ),
                     ),
                 )
             )
@@ -322,8 +336,16 @@ class SocialPerson(models.Model):
                     Markup("<b>%s</b> · %s — %s")
                     % (
                         escape(self.env._("Consent")),
-                        escape(dict(consent._fields["purpose"]._description_selection(self.env))[consent.purpose]),
-                        escape(dict(consent._fields["state"]._description_selection(self.env))[consent.state]),
+                        escape(
+                            dict(consent._fields["purpose"]._description_selection(self.env))[
+                                consent.purpose
+                            ]
+                        ),
+                        escape(
+                            dict(consent._fields["state"]._description_selection(self.env))[
+                                consent.state
+                            ]
+                        ),
                     ),
                 )
             )
@@ -448,20 +470,29 @@ class SocialPerson(models.Model):
         if not self.birthplace and decoded["birthplace"]:
             self.birthplace = decoded["birthplace"]
         if decoded["is_foreign"] and decoded["birthplace_en"] and not self.birth_country_id:
-            country = self.env["res.country"].with_context(lang="en_US").search(
-                [("name", "=ilike", decoded["birthplace_en"])], limit=1
+            country = (
+                self.env["res.country"]
+                .with_context(lang="en_US")
+                .search([("name", "=ilike", decoded["birthplace_en"])], limit=1)
             )
             self.birth_country_id = country
         elif not decoded["is_foreign"] and not self.birth_country_id:
             self.birth_country_id = self.env.ref("base.it")
         if warnings:
-            return {"warning": {"title": self.env._("Codice fiscale"), "message": "\n".join(warnings)}}
+            return {
+                "warning": {"title": self.env._("Codice fiscale"), "message": "\n".join(warnings)}
+            }
         return None
 
     @api.onchange("first_name", "last_name", "birth_date")
     def _onchange_possible_duplicate(self):
         if self.duplicate_warning:
-            return {"warning": {"title": self.env._("Possible duplicate"), "message": self.duplicate_warning}}
+            return {
+                "warning": {
+                    "title": self.env._("Possible duplicate"),
+                    "message": self.duplicate_warning,
+                }
+            }
         return None
 
     # ------------------------------------------------------------
@@ -499,7 +530,11 @@ class SocialPerson(models.Model):
         if {"first_name", "last_name"} & set(vals):
             for person in self:
                 person.partner_id.name = person.name
-        changed = [self._fields[f].string for f in vals if f in self._fields and not f.startswith(("message_", "activity_"))]
+        changed = [
+            self._fields[f].string
+            for f in vals
+            if f in self._fields and not f.startswith(("message_", "activity_"))
+        ]
         if changed:
             self._log_access("change", ", ".join(changed))
         return res
@@ -539,8 +574,10 @@ class SocialPerson(models.Model):
 
     def _check_fiscal_code_free(self, code, company, person=None):
         # sudo: the file may exist at a desk the user cannot see; say so instead of a DB error
-        existing = self.sudo().with_context(active_test=False).search(
-            [("fiscal_code", "=", code), ("company_id", "=", company.id)], limit=1
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("fiscal_code", "=", code), ("company_id", "=", company.id)], limit=1)
         )
         if existing and existing != person:
             raise ValidationError(
@@ -585,10 +622,18 @@ class SocialPerson(models.Model):
 
     def web_read(self, specification):
         result = super().web_read(specification)
-        if len(self) == 1 and not self.env.su:
-            # opening a file in the form view
+        # opening a saved file (the form), not fetching a person's name for another view
+        if (
+            len(self) == 1
+            and isinstance(self.id, int)
+            and not self.env.su
+            and set(specification) - {"id", "display_name"}
+        ):
             self._log_access("read")
         return result
+
+    # web_read is read-only in Odoo 18; opening a file writes the access log
+    web_read._readonly = False
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
@@ -633,7 +678,9 @@ class SocialPerson(models.Model):
             {
                 "name": f"dati-{self.fiscal_code or self.id}-{fields.Date.today()}.json",
                 "mimetype": "application/json",
-                "datas": base64.b64encode(json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()),
+                "datas": base64.b64encode(
+                    json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
+                ),
                 "res_model": self._name,
                 "res_id": self.id,
             }
@@ -675,7 +722,14 @@ class SocialPerson(models.Model):
             "name", "sent_date", "target_service_id", "target_desk_id", "reason", "urgency",
             "state", "outcome_note",
         ]  # fmt: skip
-        consent_fields = ["purpose", "legal_basis", "date_given", "date_withdrawn", "channel", "state"]
+        consent_fields = [
+            "purpose",
+            "legal_basis",
+            "date_given",
+            "date_withdrawn",
+            "channel",
+            "state",
+        ]
         log_fields = ["date", "user_id", "event", "details"]
         logs = self.env["social.person.access.log"].sudo().search([("person_id", "=", self.id)])
         return {
@@ -692,7 +746,9 @@ class SocialPerson(models.Model):
         free text go, and so does the chatter history that could contain them."""
         self._check_coordinator()
         if not reason or not reason.strip():
-            raise UserError(self.env._("Give the reason for the anonymisation (e.g. the request received)."))
+            raise UserError(
+                self.env._("Give the reason for the anonymisation (e.g. the request received).")
+            )
         for person in self:
             # keep the statistical profile on the sessions before the identity goes
             person.session_ids.sudo().with_context(social_anonymise=True).write(
@@ -706,10 +762,19 @@ class SocialPerson(models.Model):
             person.session_ids.sudo().with_context(social_anonymise=True).write(
                 {"request": False, "confidential_notes": False, "interlocutor_name": False}
             )
-            person.referral_ids.sudo().with_context(social_anonymise=True).write({"reason": self.env._("Anonymised")})
+            person.referral_ids.sudo().with_context(social_anonymise=True).write(
+                {"reason": self.env._("Anonymised")}
+            )
             label = self.env._("Anonymised person #%s", person.id)
             person.partner_id.sudo().with_context(mail_notrack=True).write(
-                {"name": label, "email": False, "phone": False, "mobile": False, "street": False, "city": False}
+                {
+                    "name": label,
+                    "email": False,
+                    "phone": False,
+                    "mobile": False,
+                    "street": False,
+                    "city": False,
+                }
             )
             birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
             # mail_notrack: tracking would copy the old identity into the chatter

@@ -23,7 +23,9 @@ class SocialReferral(models.Model):
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
     session_id = fields.Many2one("social.listening.session", string="Session", index=True)
-    person_id = fields.Many2one("social.person", string="Person", required=True, index=True, tracking=True)
+    person_id = fields.Many2one(
+        "social.person", string="Person", required=True, index=True, tracking=True
+    )
     company_id = fields.Many2one(
         "res.company",
         string="Ambito",
@@ -32,7 +34,8 @@ class SocialReferral(models.Model):
         default=lambda self: self.env.company,
     )
     origin_type = fields.Selection(
-        [
+        string="Origin",
+        selection=[
             ("desk", "Desk of the Segretariato"),
             ("partner", "Partner organisation"),
             ("community", "Community report (sportello al contrario)"),
@@ -46,9 +49,13 @@ class SocialReferral(models.Model):
     origin_partner_id = fields.Many2one(
         "res.partner", string="From organisation", domain="[('is_company', '=', True)]"
     )
-    reporter_name = fields.Char(string="Reported by", help="Who reported the case from the community.")
+    reporter_name = fields.Char(
+        string="Reported by", help="Who reported the case from the community."
+    )
     target_service_id = fields.Many2one("social.service", string="To service", tracking=True)
-    target_desk_id = fields.Many2one("social.desk", string="To desk or office", index=True, tracking=True)
+    target_desk_id = fields.Many2one(
+        "social.desk", string="To desk or office", index=True, tracking=True
+    )
     target_partner_id = fields.Many2one(
         "res.partner",
         string="To partner organisation",
@@ -107,7 +114,9 @@ class SocialReferral(models.Model):
     closed_uid = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
     rejected_date = fields.Datetime(readonly=True, copy=False)
     cancelled_date = fields.Datetime(readonly=True, copy=False)
-    state_reason = fields.Text(string="Reason (rejection or cancellation)", readonly=True, copy=False)
+    state_reason = fields.Text(
+        string="Reason (rejection or cancellation)", readonly=True, copy=False
+    )
     outcome = fields.Selection(OUTCOMES, readonly=True, copy=False, tracking=True)
     outcome_note = fields.Text(string="Feedback to the origin", readonly=True, copy=False)
     ack_deadline = fields.Datetime(string="Acknowledge by", readonly=True, copy=False, index=True)
@@ -121,7 +130,9 @@ class SocialReferral(models.Model):
     def _check_origin(self):
         for referral in self:
             if referral.origin_type == "desk" and not referral.origin_desk_id:
-                raise ValidationError(self.env._("From desk: say which desk the referral comes from."))
+                raise ValidationError(
+                    self.env._("From desk: say which desk the referral comes from.")
+                )
             if referral.origin_type == "partner" and not referral.origin_partner_id:
                 raise ValidationError(
                     self.env._("From organisation: say which partner organisation refers the case.")
@@ -131,7 +142,9 @@ class SocialReferral(models.Model):
     def _check_consent_person(self):
         for referral in self:
             if referral.consent_id and referral.consent_id.person_id != referral.person_id:
-                raise ValidationError(self.env._("Consent: it must be a consent of the referred person."))
+                raise ValidationError(
+                    self.env._("Consent: it must be a consent of the referred person.")
+                )
 
     # ------------------------------------------------------------
     # CRUD
@@ -157,7 +170,9 @@ class SocialReferral(models.Model):
         desk = self.env["social.desk"].browse(desk_id)
         if not desk.active:
             raise ValidationError(
-                self.env._("Desk: %(desk)s is archived and cannot be used for referrals.", desk=desk.name)
+                self.env._(
+                    "Desk: %(desk)s is archived and cannot be used for referrals.", desk=desk.name
+                )
             )
 
     @api.ondelete(at_uninstall=False)
@@ -184,7 +199,9 @@ class SocialReferral(models.Model):
 
     def _check_can_send(self):
         for referral in self:
-            if not (referral.target_service_id or referral.target_desk_id or referral.target_partner_id):
+            if not (
+                referral.target_service_id or referral.target_desk_id or referral.target_partner_id
+            ):
                 raise UserError(
                     self.env._(
                         "Referral %(name)s has no target: choose the service, the desk or the "
@@ -271,7 +288,9 @@ class SocialReferral(models.Model):
             body=self.env._(
                 "New referral for %(person)s (%(urgency)s): please acknowledge it by %(deadline)s.",
                 person=self.person_id.name,
-                urgency=dict(self._fields["urgency"]._description_selection(self.env))[self.urgency],
+                urgency=dict(self._fields["urgency"]._description_selection(self.env))[
+                    self.urgency
+                ],
                 deadline=fields.Datetime.to_string(self.ack_deadline),
             ),
             partner_ids=partners.ids,
@@ -341,7 +360,13 @@ class SocialReferral(models.Model):
         self._check_state(("sent",), self.env._("rejected"))
         self._check_receiver()
         self._require_reason(reason)
-        self.write({"state": "rejected", "rejected_date": fields.Datetime.now(), "state_reason": reason.strip()})
+        self.write(
+            {
+                "state": "rejected",
+                "rejected_date": fields.Datetime.now(),
+                "state_reason": reason.strip(),
+            }
+        )
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self._notify_origin()
         return True
@@ -349,13 +374,21 @@ class SocialReferral(models.Model):
     def action_cancel(self, reason):
         self._check_state(OPEN_STATES, self.env._("cancelled"))
         self._require_reason(reason)
-        self.write({"state": "cancelled", "cancelled_date": fields.Datetime.now(), "state_reason": reason.strip()})
+        self.write(
+            {
+                "state": "cancelled",
+                "cancelled_date": fields.Datetime.now(),
+                "state_reason": reason.strip(),
+            }
+        )
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def _require_reason(self, reason):
         if not reason or not reason.strip():
-            raise UserError(self.env._("Reason: say why, so that the origin of the referral understands."))
+            raise UserError(
+                self.env._("Reason: say why, so that the origin of the referral understands.")
+            )
 
     def _notify_origin(self):
         """Close the loop: whoever sent the referral learns how it ended."""
@@ -405,7 +438,11 @@ class SocialReferral(models.Model):
     def _cron_mark_overdue(self):
         """Sent referrals not acknowledged in time: flag them and ask the coordinator."""
         overdue = self.search(
-            [("state", "=", "sent"), ("ack_deadline", "<", fields.Datetime.now()), ("is_overdue", "=", False)]
+            [
+                ("state", "=", "sent"),
+                ("ack_deadline", "<", fields.Datetime.now()),
+                ("is_overdue", "=", False),
+            ]
         )
         if not overdue:
             return
@@ -417,9 +454,15 @@ class SocialReferral(models.Model):
         for referral in overdue:
             company = referral.company_id
             if company not in coordinators:
-                coordinators[company] = company.social_coordinator_id or self.env["res.users"].search(
+                coordinators[company] = company.social_coordinator_id or self.env[
+                    "res.users"
+                ].search(
                     [
-                        ("groups_id", "in", self.env.ref("social_secretariat.group_social_coordinator").id),
+                        (
+                            "groups_id",
+                            "in",
+                            self.env.ref("social_secretariat.group_social_coordinator").id,
+                        ),
                         ("company_ids", "in", company.id),
                         ("share", "=", False),
                         ("id", "!=", self.env.ref("base.user_root").id),

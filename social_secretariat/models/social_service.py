@@ -77,7 +77,9 @@ class SocialService(models.Model):
         for service in self:
             if service.online_url and not service.online_url.startswith(("https://", "http://")):
                 raise ValidationError(
-                    self.env._("Online link of %(service)s must start with https://.", service=service.name)
+                    self.env._(
+                        "Online link of %(service)s must start with https://.", service=service.name
+                    )
                 )
 
     # ------------------------------------------------------------
@@ -88,13 +90,17 @@ class SocialService(models.Model):
         """Whether a person of `age` living in `municipality` may use the service.
         Unknown data never excludes: the operator checks it with the person."""
         self.ensure_one()
-        if age is not None:
+        # family services are asked for by a parent for a child: the adult's age says nothing
+        if age is not None and self.user_area != "families_minors":
             if self.min_age and age < self.min_age:
                 return False
             if self.max_age and age > self.max_age:
                 return False
         if municipality:
-            if self.residence_requirement == "ambito" and municipality.company_id != self.company_id:
+            if (
+                self.residence_requirement == "ambito"
+                and municipality.company_id != self.company_id
+            ):
                 return False
             if (
                 self.residence_requirement == "municipality"

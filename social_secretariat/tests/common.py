@@ -23,22 +23,36 @@ class SocialCase(TransactionCase):
         )
         Municipality = cls.env["social.municipality"]
         cls.pioltello = Municipality.create(
-            {"name": "Pioltello", "istat_code": "015175", "cadastral_code": "g686", "province": "mi"}
+            {
+                "name": "Pioltello",
+                "istat_code": "999175",
+                "cadastral_code": "g686",
+                "province": "mi",
+            }
         )
         cls.segrate = Municipality.create(
-            {"name": "Segrate", "istat_code": "015205", "cadastral_code": "I577", "province": "MI"}
+            {"name": "Segrate", "istat_code": "999205", "cadastral_code": "I577", "province": "MI"}
         )
         cls.operator_a = new_test_user(
-            cls.env, "op_a", groups="social_secretariat.group_social_operator,base.group_allow_export", name="Operator A"
+            cls.env,
+            "op_a",
+            groups="social_secretariat.group_social_operator,base.group_allow_export",
+            name="Operator A",
         )
         cls.operator_b = new_test_user(
             cls.env, "op_b", groups="social_secretariat.group_social_operator", name="Operator B"
         )
         cls.worker = new_test_user(
-            cls.env, "worker_t", groups="social_secretariat.group_social_worker,base.group_allow_export", name="Worker"
+            cls.env,
+            "worker_t",
+            groups="social_secretariat.group_social_worker,base.group_allow_export",
+            name="Worker",
         )
         cls.coordinator = new_test_user(
-            cls.env, "coord_t", groups="social_secretariat.group_social_coordinator", name="Coordinator"
+            cls.env,
+            "coord_t",
+            groups="social_secretariat.group_social_coordinator",
+            name="Coordinator",
         )
         Desk = cls.env["social.desk"]
         cls.desk_a = Desk.create(
@@ -58,14 +72,23 @@ class SocialCase(TransactionCase):
             }
         )
         cls.phone_desk = Desk.create(
-            {"name": "Numero verde (test)", "kind": "phone_line", "sequence": 20, "operator_ids": [Command.set([cls.operator_a.id])]}
+            {
+                "name": "Numero verde (test)",
+                "kind": "phone_line",
+                "sequence": 20,
+                "operator_ids": [Command.set([cls.operator_a.id])],
+            }
         )
         Need = cls.env["social.need"]
-        cls.need_economic = Need.create({"name": "Economic (t)", "code": "T.ECO", "user_area": "poverty"})
+        cls.need_economic = Need.create(
+            {"name": "Economic (t)", "code": "T.ECO", "user_area": "poverty"}
+        )
         cls.need_rent = Need.create(
             {"name": "Rent arrears (t)", "code": "T.ECO.01", "parent_id": cls.need_economic.id}
         )
-        cls.need_elderly = Need.create({"name": "Elderly alone (t)", "code": "T.ANZ", "user_area": "elderly"})
+        cls.need_elderly = Need.create(
+            {"name": "Elderly alone (t)", "code": "T.ANZ", "user_area": "elderly"}
+        )
         cls.need_violence = Need.create(
             {"name": "Violence (t)", "code": "T.VIO", "is_special_category": True}
         )

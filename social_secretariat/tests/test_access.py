@@ -12,13 +12,20 @@ class TestAccessRules(SocialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.person_b = cls.env["social.person"].create({"first_name": "Giovanna", "last_name": "Neri"})
-        cls.session_a = cls.make_session(person=cls.person, user=cls.operator_a, outcome="information")
+        cls.person_b = cls.env["social.person"].create(
+            {"first_name": "Giovanna", "last_name": "Neri"}
+        )
+        cls.session_a = cls.make_session(
+            person=cls.person, user=cls.operator_a, outcome="information"
+        )
         cls.session_a = cls.session_a.with_env(cls.env)
         cls.session_a.confidential_notes = "Riferisce maltrattamenti in famiglia"
         cls.session_b = cls.make_session(desk=cls.desk_b, person=cls.person_b, user=cls.operator_b)
         cls.session_special = cls.make_session(
-            person=cls.person, needs=cls.need_violence, user=cls.worker, request="Violenza domestica"
+            person=cls.person,
+            needs=cls.need_violence,
+            user=cls.worker,
+            request="Violenza domestica",
         )
         Session = cls.env["social.listening.session"]
         cls.all_sessions = cls.session_a | cls.session_b | cls.session_special
@@ -65,26 +72,35 @@ class TestAccessRules(SocialCase):
         with self.assertRaises(AccessError):
             session.export_data(["name", "confidential_notes"])
         with self.assertRaises(AccessError):
-            self.Session.with_user(self.operator_a).search([("confidential_notes", "ilike", "maltratt")])
+            self.Session.with_user(self.operator_a).search(
+                [("confidential_notes", "ilike", "maltratt")]
+            )
         self.assertEqual(
-            self.session_a.with_user(self.worker).read(["confidential_notes"])[0]["confidential_notes"],
+            self.session_a.with_user(self.worker).read(["confidential_notes"])[0][
+                "confidential_notes"
+            ],
             "Riferisce maltrattamenti in famiglia",
         )
         self.assertNotIn(
-            "confidential_notes", self.Session.with_user(self.operator_a).fields_get(["confidential_notes"])
+            "confidential_notes",
+            self.Session.with_user(self.operator_a).fields_get(["confidential_notes"]),
         )
 
     def test_worker_sees_full_files_and_received_referrals(self):
         self.assertEqual(self.visible(self.worker), self.all_sessions)
         consent = self.make_consent(person=self.person_b)
-        referral_to_b = self.env["social.referral"].with_user(self.operator_b).create(
-            {
-                "person_id": self.person_b.id,
-                "origin_desk_id": self.desk_b.id,
-                "target_desk_id": self.desk_b.id,
-                "reason": "Richiesta di presa in carico",
-                "consent_id": consent.id,
-            }
+        referral_to_b = (
+            self.env["social.referral"]
+            .with_user(self.operator_b)
+            .create(
+                {
+                    "person_id": self.person_b.id,
+                    "origin_desk_id": self.desk_b.id,
+                    "target_desk_id": self.desk_b.id,
+                    "reason": "Richiesta di presa in carico",
+                    "consent_id": consent.id,
+                }
+            )
         )
         self.assertFalse(self.visible(self.worker, "social.referral", referral_to_b))
         referral_to_b.receiving_user_ids = self.worker
@@ -94,7 +110,9 @@ class TestAccessRules(SocialCase):
     def test_coordinator_sees_the_whole_ambito_only(self):
         self.assertEqual(self.visible(self.coordinator), self.all_sessions)
         company2 = self.env["res.company"].create({"name": "Ambito 2"})
-        desk2 = self.env["social.desk"].create({"name": "Sportello altrove", "company_id": company2.id})
+        desk2 = self.env["social.desk"].create(
+            {"name": "Sportello altrove", "company_id": company2.id}
+        )
         other = self.make_session(desk=desk2)
         self.assertEqual(other.company_id, company2)
         self.assertFalse(self.visible(self.coordinator, records=other))
@@ -114,8 +132,10 @@ class TestAccessRules(SocialCase):
         self.person.with_user(self.worker).web_read({"name": {}})
         with self.assertRaises(AccessError):
             self.env["social.person.access.log"].with_user(self.worker).search([])
-        logs = self.env["social.person.access.log"].with_user(self.coordinator).search(
-            [("person_id", "=", self.person.id)]
+        logs = (
+            self.env["social.person.access.log"]
+            .with_user(self.coordinator)
+            .search([("person_id", "=", self.person.id)])
         )
         self.assertTrue(logs)
         with self.assertRaises(AccessError):
@@ -136,6 +156,11 @@ class TestAccessRules(SocialCase):
 
     def test_portal_user_reaches_no_staff_model(self):
         portal = new_test_user(self.env, "citizen_t", groups="base.group_portal")
-        for model in ("social.person", "social.listening.session", "social.referral", "social.consent"):
+        for model in (
+            "social.person",
+            "social.listening.session",
+            "social.referral",
+            "social.consent",
+        ):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(portal).search([])

@@ -19,7 +19,14 @@ class TestNeeds(SocialCase):
             ["id", "code", "name", "parent_id/id", "user_area", "is_special_category"],
             [
                 ["__import__.need_hou", "T.CASA", "Housing (t)", "", "poverty", "0"],
-                ["__import__.need_hou_01", "T.CASA.01", "Eviction (t)", "__import__.need_hou", "poverty", "0"],
+                [
+                    "__import__.need_hou_01",
+                    "T.CASA.01",
+                    "Eviction (t)",
+                    "__import__.need_hou",
+                    "poverty",
+                    "0",
+                ],
                 ["__import__.need_hea", "T.SAN", "Health (t)", "", "multi", "1"],
             ],
         )
@@ -32,5 +39,9 @@ class TestNeeds(SocialCase):
         shipped = self.env["social.need"].search([("code", "not like", "T.%")])
         self.assertGreaterEqual(len(shipped), 30)
         special = shipped.filtered("is_special_category")
-        self.assertTrue(special, "health, disability, violence, addiction, legal status are flagged")
-        self.assertTrue(all(need.parent_id.is_special_category for need in special if need.parent_id))
+        self.assertTrue(
+            special, "health, disability, violence, addiction, legal status are flagged"
+        )
+        self.assertTrue(
+            all(need.parent_id.is_special_category for need in special if need.parent_id)
+        )

@@ -14,13 +14,22 @@ class TestPersonIdentity(SocialCase):
             )
         # the omocodic form of the same code is another string: accepted and decoded alike
         other = self.env["social.person"].create(
-            {"first_name": "Mario", "last_name": "Rossi", "fiscal_code": f" {CF_MARIO_OMOCODE[:6]} {CF_MARIO_OMOCODE[6:]}"}
+            {
+                "first_name": "Mario",
+                "last_name": "Rossi",
+                "fiscal_code": f" {CF_MARIO_OMOCODE[:6]} {CF_MARIO_OMOCODE[6:]}",
+            }
         )
         self.assertEqual(other.fiscal_code, CF_MARIO_OMOCODE)
         # another Ambito may register the same person
         company2 = self.env["res.company"].create({"name": "Ambito 2"})
         elsewhere = self.env["social.person"].create(
-            {"first_name": "Mario", "last_name": "Rossi", "fiscal_code": CF_MARIO, "company_id": company2.id}
+            {
+                "first_name": "Mario",
+                "last_name": "Rossi",
+                "fiscal_code": CF_MARIO,
+                "company_id": company2.id,
+            }
         )
         self.assertEqual(elsewhere.company_id, company2)
 
@@ -76,7 +85,9 @@ class TestPersonIdentity(SocialCase):
 
     def test_future_birth_date_refused(self):
         with self.assertRaisesRegex(ValidationError, "future"):
-            self.env["social.person"].create({"first_name": "X", "last_name": "Y", "birth_date": "2999-01-01"})
+            self.env["social.person"].create(
+                {"first_name": "X", "last_name": "Y", "birth_date": "2999-01-01"}
+            )
 
     def test_stp_code_format(self):
         with self.assertRaisesRegex(ValidationError, "STP"):
@@ -84,7 +95,12 @@ class TestPersonIdentity(SocialCase):
                 {"first_name": "X", "last_name": "Y", "legal_status": "stp", "stp_code": "STP12"}
             )
         person = self.env["social.person"].create(
-            {"first_name": "X", "last_name": "Y", "legal_status": "stp", "stp_code": "stp0151750000001"}
+            {
+                "first_name": "X",
+                "last_name": "Y",
+                "legal_status": "stp",
+                "stp_code": "stp0151750000001",
+            }
         )
         self.assertEqual(person.stp_code, "STP0151750000001")
 
@@ -131,7 +147,10 @@ class TestPersonPrivacy(SocialCase):
         person.household_notes = "Vive con la madre"
         self.assertEqual(self.logs("read").user_id, self.worker)
         self.assertEqual(self.logs("export").user_id, self.worker)
-        self.assertIn("Household", self.logs("change").filtered(lambda log: log.user_id == self.worker).details)
+        self.assertIn(
+            "Household",
+            self.logs("change").filtered(lambda log: log.user_id == self.worker).details,
+        )
         # the change itself is in the chatter, with the old and new value
         tracked = self.person.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "fiscal_code"
@@ -142,7 +161,9 @@ class TestPersonPrivacy(SocialCase):
         self.env.cr.flush()  # runs the tracking
         self.person.invalidate_recordset(["message_ids"])
         self.assertTrue(
-            self.person.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "legal_status")
+            self.person.message_ids.tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "legal_status"
+            )
         )
 
     def test_subject_access_export_by_coordinator_only(self):
@@ -161,8 +182,12 @@ class TestPersonPrivacy(SocialCase):
         session.action_done()
         with self.assertRaisesRegex(UserError, "reason"):
             self.person.with_user(self.coordinator).action_anonymise(" ")
-        wizard = self.env["social.person.anonymise"].with_user(self.coordinator).create(
-            {"person_ids": [(6, 0, self.person.ids)], "reason": "Richiesta scritta del 3/11"}
+        wizard = (
+            self.env["social.person.anonymise"]
+            .with_user(self.coordinator)
+            .create(
+                {"person_ids": [(6, 0, self.person.ids)], "reason": "Richiesta scritta del 3/11"}
+            )
         )
         wizard.action_confirm()
         self.assertTrue(self.person.is_anonymised)
@@ -175,6 +200,8 @@ class TestPersonPrivacy(SocialCase):
         self.assertFalse(session.request)
         self.assertEqual(session.need_ids, self.need_rent)  # the statistics survive
         self.assertFalse(
-            self.env["mail.message"].search([("model", "=", "social.person"), ("res_id", "=", self.person.id)])
+            self.env["mail.message"].search(
+                [("model", "=", "social.person"), ("res_id", "=", self.person.id)]
+            )
         )
         self.assertEqual(self.logs("anonymise").details, "Richiesta scritta del 3/11")

@@ -52,13 +52,17 @@ class TestReferral(SocialCase):
         self.assertEqual(referral.accepted_uid, self.worker)
         self.assertFalse(referral.activity_ids, "acknowledging closes the activity")
         as_worker.action_start()
-        wizard = self.env["social.referral.transition"].with_user(self.worker).create(
-            {
-                "referral_ids": [Command.set(referral.ids)],
-                "transition": "close",
-                "outcome": "service_activated",
-                "note": "Contributo concesso",
-            }
+        wizard = (
+            self.env["social.referral.transition"]
+            .with_user(self.worker)
+            .create(
+                {
+                    "referral_ids": [Command.set(referral.ids)],
+                    "transition": "close",
+                    "outcome": "service_activated",
+                    "note": "Contributo concesso",
+                }
+            )
         )
         wizard.action_confirm()
         self.assertEqual(referral.state, "closed")
@@ -129,7 +133,13 @@ class TestReferral(SocialCase):
 
     def test_acknowledgement_deadlines(self):
         company = self.env.company
-        company.write({"social_ack_hours_emergency": 2, "social_ack_hours_urgent": 24, "social_ack_days_normal": 5})
+        company.write(
+            {
+                "social_ack_hours_emergency": 2,
+                "social_ack_hours_urgent": 24,
+                "social_ack_days_normal": 5,
+            }
+        )
         with freeze_time("2026-03-02 08:00:00"):  # a Monday, 09:00 in Rome
             emergency = self.make_referral(urgency="emergency")
             urgent = self.make_referral(urgency="urgent")
@@ -143,7 +153,9 @@ class TestReferral(SocialCase):
     def test_overdue_cron_asks_the_coordinator(self):
         self.env.company.social_coordinator_id = self.coordinator
         with freeze_time(fields.Datetime.now() - timedelta(days=3)):
-            late = self.make_referral(urgency="urgent", receiving_user_ids=[Command.set(self.worker.ids)])
+            late = self.make_referral(
+                urgency="urgent", receiving_user_ids=[Command.set(self.worker.ids)]
+            )
             late.action_send()
             on_time = self.make_referral(receiving_user_ids=[Command.set(self.worker.ids)])
             on_time.action_send()
@@ -154,7 +166,9 @@ class TestReferral(SocialCase):
         self.assertIn("Overdue", coordinator_activity.summary)
         # running again does not pile up activities
         self.env["social.referral"]._cron_mark_overdue()
-        self.assertEqual(len(late.activity_ids.filtered(lambda a: a.user_id == self.coordinator)), 1)
+        self.assertEqual(
+            len(late.activity_ids.filtered(lambda a: a.user_id == self.coordinator)), 1
+        )
         late.with_user(self.worker).action_accept()
         self.assertFalse(late.is_overdue)
 

@@ -19,7 +19,9 @@ class TestListeningSession(SocialCase):
         self.assertEqual(default.operator_ids._origin, self.operator_a)
 
     def test_done_requires_needs_outcome_operators(self):
-        session = self.make_session(person=self.person, need_ids=[Command.clear()], operator_ids=[Command.clear()])
+        session = self.make_session(
+            person=self.person, need_ids=[Command.clear()], operator_ids=[Command.clear()]
+        )
         with self.assertRaisesRegex(UserError, "Needs as decoded.*Outcome.*Operators"):
             session.action_done()
         self.assertEqual(session.state, "draft", "nothing half-saved")
@@ -61,7 +63,9 @@ class TestListeningSession(SocialCase):
             self.make_session(desk=desk)
 
     def test_anonymous_session_linked_later(self):
-        session = self.make_session(anon_age_band="65_74", anon_gender="female", outcome="information")
+        session = self.make_session(
+            anon_age_band="65_74", anon_gender="female", outcome="information"
+        )
         self.assertTrue(session.is_anonymous)
         session.action_done()
         session.person_id = self.person
@@ -91,7 +95,9 @@ class TestListeningSession(SocialCase):
         self.assertEqual(session_elderly.suggested_service_ids, self.service_sad)
         # residence: the rent contribution is for residents of the Ambito
         company2 = self.env["res.company"].create({"name": "Altro Ambito"})
-        elsewhere = self.env["social.municipality"].create({"name": "Milano", "company_id": company2.id})
+        elsewhere = self.env["social.municipality"].create(
+            {"name": "Milano", "company_id": company2.id}
+        )
         self.person.residence_municipality_id = elsewhere
         session.invalidate_recordset()
         self.assertFalse(session.suggested_service_ids)
@@ -99,13 +105,17 @@ class TestListeningSession(SocialCase):
         self.assertFalse(session.service_ids)
 
     def test_quick_phone_log(self):
-        wizard = self.env["social.phone.log"].with_user(self.operator_a).create(
-            {
-                "caller_name": "Una vicina di casa",
-                "request": "Anziana sola, non esce da giorni",
-                "need_ids": [Command.set(self.need_elderly.ids)],
-                "duration_minutes": 15,
-            }
+        wizard = (
+            self.env["social.phone.log"]
+            .with_user(self.operator_a)
+            .create(
+                {
+                    "caller_name": "Una vicina di casa",
+                    "request": "Anziana sola, non esce da giorni",
+                    "need_ids": [Command.set(self.need_elderly.ids)],
+                    "duration_minutes": 15,
+                }
+            )
         )
         self.assertEqual(wizard.desk_id, self.phone_desk)
         action = wizard.action_save()
@@ -121,7 +131,9 @@ class TestListeningSession(SocialCase):
         anonymous = self.make_session()
         with self.assertRaisesRegex(UserError, "Link the session to a person"):
             anonymous.action_new_referral()
-        session = self.make_session(person=self.person, service_ids=[Command.set(self.service_rent.ids)])
+        session = self.make_session(
+            person=self.person, service_ids=[Command.set(self.service_rent.ids)]
+        )
         context = session.action_new_referral()["context"]
         self.assertEqual(context["default_target_service_id"], self.service_rent.id)
         self.assertEqual(context["default_origin_desk_id"], self.desk_a.id)
@@ -147,3 +159,15 @@ class TestDesk(SocialCase):
         self.assertEqual(self.pioltello.cadastral_code, "G686")
         with self.assertRaisesRegex(ValidationError, "not a valid address"):
             self.desk_a.email = "sportello@"
+
+
+@tagged("post_install", "-at_install")
+class TestServiceEligibility(SocialCase):
+    def test_family_services_ignore_the_adults_age(self):
+        nursery = self.env["social.service"].create(
+            {"name": "Bonus nido (t)", "user_area": "families_minors", "max_age": 3}
+        )
+        self.assertTrue(nursery._is_eligible(age=40))
+        elderly = self.env["social.service"].create({"name": "SAD (t)", "min_age": 65})
+        self.assertFalse(elderly._is_eligible(age=40))
+        self.assertTrue(elderly._is_eligible(age=None), "unknown data never excludes")

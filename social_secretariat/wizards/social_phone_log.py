@@ -16,7 +16,9 @@ class SocialPhoneLog(models.TransientModel):
         default=lambda self: self._default_desk(),
     )
     person_id = fields.Many2one("social.person", string="Caller (if known)")
-    caller_name = fields.Char(string="Caller says they are", help="Free text when the caller is not identified.")
+    caller_name = fields.Char(
+        string="Caller says they are", help="Free text when the caller is not identified."
+    )
     request = fields.Text(string="Request as expressed", required=True)
     need_ids = fields.Many2many("social.need", string="Needs", required=True)
     information_given = fields.Text()

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `make bench`: the core addon's benchmark on a large seeded database.
+#
+#   SCALE=1.0   100k persons, 1M listening sessions (SCALE=0.01: a quick run)
+#   REUSE=1     keep the seeded database when it was built with the same SCALE and
+#               the same source of social_secretariat (a marker inside it says so)
+#
+# Two databases on the embedded test cluster (fsync off):
+#   ss_bench_core_empty  social_secretariat without demo data + the small setup
+#                        (municipalities, desks, operators, needs, services)
+#   ss_bench_core        a copy of it + the bulk rows inserted with batched SQL
+# The benchmark measures on both: the query count of creating a session must not
+# depend on the size of the database. Every measurement is rolled back.
+# Figures are printed, never asserted: this is not part of `make test`.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+SCALE="${SCALE:-1.0}"
+REUSE="${REUSE:-0}"
+DB="${BENCH_DB:-ss_bench_core}"
+EMPTY_DB="${DB}_empty"
+OUT="$ROOT/bench/out"
+CONF="$OUT/odoo-bench.conf"
+DATA_DIR="$OUT/data"
+mkdir -p "$OUT"
+
+[ -x "$PY" ] || die "no .venv: run 'make setup' first"
+"$PY" -c "import sys; s = float(sys.argv[1]); sys.exit(0 if 0 < s <= 10 else 1)" "$SCALE" 2>/dev/null \
+    || die "SCALE must be a number in (0, 10], e.g. SCALE=0.01 (got '$SCALE')"
+
+pg_env=$(bash "$ROOT/scripts/pg.sh" start test) || exit 1
+eval "$pg_env"
+
+cat > "$CONF" <<EOF
+[options]
+addons_path = $(addons_path)
+data_dir = $DATA_DIR
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+db_password = ${PGPASSWORD:-False}
+list_db = False
+max_cron_threads = 0
+EOF
+
+# The marker: the scale and the addon's source it was seeded with.
+src_hash=$(cd "$ROOT" && find social_secretariat -type f ! -path '*/__pycache__/*' ! -name '*.pyc' \
+    -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+want="scale=$SCALE src=$src_hash"
+
+db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
+marker() {
+    psql -d "$1" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'ss_bench.seed'" 2>/dev/null || true
+}
+
+reuse=0
+if [ "$REUSE" = 1 ] && db_exists "$DB" && db_exists "$EMPTY_DB"; then
+    have=$(marker "$DB")
+    if [ "$have" = "$want" ]; then
+        reuse=1
+        say "Reusing $DB ($have)"
+    else
+        warn "$DB was seeded with '${have:-nothing}', not '$want': seeding again"
+    fi
+fi
+
+if [ "$reuse" = 0 ]; then
+    t0=$SECONDS
+    dropdb --if-exists --force "$DB"
+    dropdb --if-exists --force "$EMPTY_DB"
+    rm -rf "$DATA_DIR/filestore/$DB" "$DATA_DIR/filestore/$EMPTY_DB"
+
+    say "Installing social_secretariat without demo data into $EMPTY_DB"
+    if ! "$PY" -m odoo -c "$CONF" -d "$EMPTY_DB" -i social_secretariat --without-demo=all \
+            --stop-after-init --log-level=warn --logfile="$OUT/install.log"; then
+        tail -40 "$OUT/install.log" >&2
+        die "installing social_secretariat failed (log above)"
+    fi
+
+    say "Small setup (ORM): municipalities, desks, operators, needs, services"
+    "$PY" "$ROOT/bench/seed_core.py" -c "$CONF" -d "$EMPTY_DB" --phase small
+
+    say "Copying $EMPTY_DB to $DB"
+    createdb -T "$EMPTY_DB" "$DB"
+    if [ -d "$DATA_DIR/filestore/$EMPTY_DB" ]; then
+        cp -a "$DATA_DIR/filestore/$EMPTY_DB" "$DATA_DIR/filestore/$DB"
+    fi
+
+    say "Bulk seeding (SQL) at SCALE=$SCALE"
+    "$PY" "$ROOT/bench/seed_core.py" -c "$CONF" -d "$DB" --phase bulk --scale "$SCALE"
+    psql -q -d "$DB" -c "INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
+        create_date, write_date) VALUES ('ss_bench.seed', '$want', 1, 1, now(), now())
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+    say "Databases ready in $((SECONDS - t0)) s"
+fi
+
+say "Benchmark"
+"$PY" "$ROOT/bench/bench_core.py" -c "$CONF" -d "$DB" --empty-db "$EMPTY_DB"
