@@ -45,6 +45,11 @@
         "views/res_config_settings_views.xml",
         "views/social_secretariat_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "social_secretariat/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_users_demo.xml",
         "demo/social_municipality_demo.xml",

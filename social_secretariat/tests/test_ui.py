@@ -1,8 +1,30 @@
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
-class TestWebClient(HttpCase):
+class TestBackendUI(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operator = new_test_user(
+            cls.env,
+            "tour_operator",
+            groups="social_secretariat.group_social_operator",
+            lang="en_US",
+        )
+        cls.desk = cls.env["social.desk"].create(
+            {"name": "Tour desk", "operator_ids": [Command.set(cls.operator.ids)]}
+        )
+        need = cls.env["social.need"].create({"name": "Loneliness (tour)", "code": "TOUR.REL"})
+        cls.service = cls.env["social.service"].create(
+            {
+                "name": "Friendly visits (tour)",
+                "need_ids": [Command.set(need.ids)],
+                "is_published": True,
+            }
+        )
+
     def test_operator_web_client_boots(self):
         """The backend loads in Chromium for a front-office operator, without JS errors."""
         self.browser_js(
@@ -11,3 +33,18 @@ class TestWebClient(HttpCase):
             ready="odoo.isReady",
             login="operatore",
         )
+
+    def test_operator_records_a_contact(self):
+        self.start_tour(
+            "/odoo/action-social_secretariat.social_listening_session_action",
+            "social_session_tour",
+            login="tour_operator",
+        )
+        session = self.env["social.listening.session"].search(
+            [("desk_id", "=", self.desk.id)], order="id desc", limit=1
+        )
+        self.assertEqual(session.state, "done")
+        self.assertTrue(session.is_anonymous)
+        self.assertEqual(session.anon_age_band, "75_plus")
+        self.assertEqual(session.service_ids, self.service)
+        self.assertEqual(session.operator_ids, self.operator)
