@@ -2,8 +2,9 @@
 # `make bench`: the core addon's benchmark on a large seeded database.
 #
 #   SCALE=1.0   100k persons, 1M listening sessions (SCALE=0.01: a quick run)
-#   REUSE=1     keep the seeded database when it was built with the same SCALE and
-#               the same source of social_secretariat (a marker inside it says so)
+#   REUSE=1     keep the seeded databases when they were built with the same SCALE (a
+#               marker inside says so); social_secretariat is upgraded in them (-u) when
+#               its source changed since. Without REUSE=1 they are always rebuilt.
 #
 # Two databases on the embedded test cluster (fsync off):
 #   ss_bench_core_empty  social_secretariat without demo data + the small setup
@@ -26,6 +27,7 @@ mkdir -p "$OUT"
 [ -x "$PY" ] || die "no .venv: run 'make setup' first"
 "$PY" -c "import sys; s = float(sys.argv[1]); sys.exit(0 if 0 < s <= 10 else 1)" "$SCALE" 2>/dev/null \
     || die "SCALE must be a number in (0, 10], e.g. SCALE=0.01 (got '$SCALE')"
+SCALE=$("$PY" -c "import sys; print(float(sys.argv[1]))" "$SCALE")  # 1 and 1.0: the same marker
 
 pg_env=$(bash "$ROOT/scripts/pg.sh" start test) || exit 1
 eval "$pg_env"
@@ -42,24 +44,42 @@ list_db = False
 max_cron_threads = 0
 EOF
 
-# The marker: the scale and the addon's source it was seeded with.
+# The markers inside the seeded database: its scale, and the addon's source it was
+# last installed or upgraded with.
 src_hash=$(cd "$ROOT" && find social_secretariat -type f ! -path '*/__pycache__/*' ! -name '*.pyc' \
     -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-want="scale=$SCALE src=$src_hash"
 
 db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
-marker() {
-    psql -d "$1" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'ss_bench.seed'" 2>/dev/null || true
+param() {
+    psql -d "$1" -tAc "SELECT value FROM ir_config_parameter WHERE key = '$2'" 2>/dev/null || true
+}
+set_param() {
+    psql -q -d "$1" -c "INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
+        create_date, write_date) VALUES ('$2', '$3', 1, 1, now(), now())
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+}
+upgrade() {  # upgrade social_secretariat in a database; the log goes to $OUT
+    "$PY" -m odoo -c "$CONF" -d "$1" -u social_secretariat --stop-after-init --log-level=warn \
+        --logfile="$OUT/upgrade-$1.log"
 }
 
 reuse=0
 if [ "$REUSE" = 1 ] && db_exists "$DB" && db_exists "$EMPTY_DB"; then
-    have=$(marker "$DB")
-    if [ "$have" = "$want" ]; then
+    have=$(param "$DB" ss_bench.seed)
+    if [ "$have" = "scale=$SCALE" ]; then
         reuse=1
         say "Reusing $DB ($have)"
+        if [ "$(param "$DB" ss_bench.src)" != "$src_hash" ]; then
+            say "social_secretariat changed since: upgrading it in $EMPTY_DB and $DB"
+            if upgrade "$EMPTY_DB" && upgrade "$DB"; then
+                set_param "$DB" ss_bench.src "$src_hash"
+            else
+                warn "the upgrade failed (see $OUT/upgrade-*.log): seeding again"
+                reuse=0
+            fi
+        fi
     else
-        warn "$DB was seeded with '${have:-nothing}', not '$want': seeding again"
+        warn "$DB was seeded with '${have:-nothing}', not 'scale=$SCALE': seeding again"
     fi
 fi
 
@@ -75,6 +95,10 @@ if [ "$reuse" = 0 ]; then
         tail -40 "$OUT/install.log" >&2
         die "installing social_secretariat failed (log above)"
     fi
+    if grep -E ' (ERROR|CRITICAL) ' "$OUT/install.log" >/dev/null; then
+        grep -E -A15 ' (ERROR|CRITICAL) ' "$OUT/install.log" | head -60 >&2
+        die "the install logged errors (above)"
+    fi
 
     say "Small setup (ORM): municipalities, desks, operators, needs, services"
     "$PY" "$ROOT/bench/seed_core.py" -c "$CONF" -d "$EMPTY_DB" --phase small
@@ -87,9 +111,8 @@ if [ "$reuse" = 0 ]; then
 
     say "Bulk seeding (SQL) at SCALE=$SCALE"
     "$PY" "$ROOT/bench/seed_core.py" -c "$CONF" -d "$DB" --phase bulk --scale "$SCALE"
-    psql -q -d "$DB" -c "INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
-        create_date, write_date) VALUES ('ss_bench.seed', '$want', 1, 1, now(), now())
-        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+    set_param "$DB" ss_bench.seed "scale=$SCALE"
+    set_param "$DB" ss_bench.src "$src_hash"
     say "Databases ready in $((SECONDS - t0)) s"
 fi
 

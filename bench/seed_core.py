@@ -301,6 +301,12 @@ def phase_small(env):
             ]
         )
 
+    # this year's numbering exists in both databases: creating a session does not create it
+    for code in ("social.listening.session", "social.referral"):
+        sequence = env["ir.sequence"].search([("code", "=", code)], limit=1)
+        if sequence:
+            sequence._get_current_sequence()
+
     setup = {
         "company": company.id,
         "municipalities": municipalities.ids,
@@ -780,24 +786,28 @@ def seed_referrals(env, setup, now):
     return count
 
 
-def bump_sequences(env, now):
-    """ir.sequence: the next number of this year follows the seeded ones."""
+def bump_sequences(env):
+    """ir.sequence: in every seeded year, the next number follows the seeded ones (the
+    sequences may number by year: one date range a year)."""
     cr = env.cr
     for code, table in (
         ("social.listening.session", "social_listening_session"),
         ("social.referral", "social_referral"),
     ):
+        sequence = env["ir.sequence"].search([("code", "=", code)], limit=1)
+        if not sequence:
+            continue
         cr.execute(
             SQL(
-                "SELECT count(*) FROM %s WHERE name LIKE %s",
+                "SELECT split_part(name, '/', 2)::int, count(*) FROM %s "
+                "WHERE name ~ '^[A-Z]+/[0-9]{4}/' GROUP BY 1 ORDER BY 1",
                 SQL.identifier(table),
-                f"%/{now.year}/%",
             )
         )
-        used = cr.fetchone()[0]
-        sequence = env["ir.sequence"].search([("code", "=", code)], limit=1)
-        if sequence and used:
-            sequence.number_next = used + 1
+        for year, used in cr.fetchall():
+            counter = sequence._get_current_sequence(date(year, 6, 30))
+            if counter.number_next_actual <= used:
+                counter.number_next_actual = used + 1
 
 
 def vacuum_analyze(db):
@@ -836,7 +846,8 @@ def phase_bulk(env, scale):
     person_base = seed_persons(env, setup, persons, now)
     seed_sessions(env, setup, sessions, persons, person_base, now)
     referrals = seed_referrals(env, setup, now)
-    bump_sequences(env, now)
+    with Timer("ir.sequence: next numbers after the seeded ones"):
+        bump_sequences(env)
     with Timer("commit"):
         cr.commit()
     with Timer("VACUUM ANALYZE"):

@@ -17,6 +17,6 @@ class ResCompany(models.Model):
     social_coordinator_id = fields.Many2one(
         "res.users",
         string="Coordinator (Ufficio di Piano)",
-        help="Receives the activities for overdue referrals. Defaults to the coordinators "
-        "of the company.",
+        help="Receives the activities for overdue referrals. Defaults to a coordinator "
+        "of the Ambito.",
     )

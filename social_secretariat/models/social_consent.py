@@ -78,10 +78,12 @@ class SocialConsent(models.Model):
         for consent in self:
             if consent.date_given > today:
                 raise ValidationError(
-                    self.env._("Date given: a consent cannot be given in the future.")
+                    self.env._("Given on: a consent cannot be given in the future.")
                 )
             if consent.date_expiry and consent.date_expiry < consent.date_given:
-                raise ValidationError(self.env._("Valid until: the date is before the date given."))
+                raise ValidationError(
+                    self.env._("Valid until: the date is before the date the consent was given.")
+                )
 
     def is_valid_on(self, day=None):
         self.ensure_one()

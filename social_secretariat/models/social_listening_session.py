@@ -67,7 +67,10 @@ class SocialListeningSession(models.Model):
     anon_gender = fields.Selection(GENDERS, string="Gender")
     anon_municipality_id = fields.Many2one("social.municipality", string="Municipality")
     anon_citizenship_group = fields.Selection(CITIZENSHIP_GROUPS, string="Citizenship")
-    interlocutor_name = fields.Char(string="Reported by", help="Who spoke, when not the person.")
+    interlocutor_name = fields.Char(
+        string="Interlocutor",
+        help="Who spoke for the person (a relative, a neighbour…), if not the person.",
+    )
     interlocutor_relation = fields.Selection(
         [
             ("family", "Family member"),
@@ -90,9 +93,9 @@ class SocialListeningSession(models.Model):
             ("police", "Police or court"),
             ("other", "Other"),
         ],
-        string="Sent by",
+        string="Referred by",
     )
-    sent_by_partner_id = fields.Many2one("res.partner", string="Sending organisation")
+    sent_by_partner_id = fields.Many2one("res.partner", string="Referring organisation")
     request = fields.Text(string="Request as expressed")
     need_ids = fields.Many2many(
         "social.need",
@@ -104,7 +107,7 @@ class SocialListeningSession(models.Model):
     is_special_category = fields.Boolean(
         compute="_compute_is_special_category", store=True, index=True
     )
-    information_given = fields.Text()
+    information_given = fields.Text(string="Information given")
     service_ids = fields.Many2many(
         "social.service",
         "social_session_service_rel",
@@ -117,9 +120,11 @@ class SocialListeningSession(models.Model):
     )
     referral_ids = fields.One2many("social.referral", "session_id", string="Referrals")
     outcome = fields.Selection(OUTCOMES, tracking=True)
-    follow_up_date = fields.Date(tracking=True)
+    follow_up_date = fields.Date(string="Follow up on", tracking=True)
     follow_up_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
-    confidential_notes = fields.Text(groups="social_secretariat.group_social_worker")
+    confidential_notes = fields.Text(
+        string="Confidential notes", groups="social_secretariat.group_social_worker"
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="draft",

@@ -58,4 +58,6 @@ class SocialNeed(models.Model):
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():
-            raise ValidationError(self.env._("A need cannot be its own ancestor."))
+            raise ValidationError(
+                self.env._("A need cannot be placed under itself or one of its sub-needs.")
+            )

@@ -70,8 +70,8 @@ class SocialPerson(models.Model):
         index=True,
         help="Name and contacts only: everything sensitive stays on the person.",
     )
-    first_name = fields.Char(required=True, tracking=True)
-    last_name = fields.Char(required=True, tracking=True)
+    first_name = fields.Char(string="First name", required=True, tracking=True)
+    last_name = fields.Char(string="Last name", required=True, tracking=True)
     name = fields.Char(compute="_compute_name", store=True, index="trigram")
     email = fields.Char(related="partner_id.email", readonly=False)
     phone = fields.Char(related="partner_id.phone", readonly=False)
@@ -88,7 +88,7 @@ class SocialPerson(models.Model):
     stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
     birth_date = fields.Date(string="Birth date", tracking=True)
     age = fields.Integer(compute="_compute_age")
-    age_band = fields.Selection(AGE_BANDS, compute="_compute_age")
+    age_band = fields.Selection(AGE_BANDS, string="Age band", compute="_compute_age")
     gender = fields.Selection(GENDERS, tracking=True)
     birthplace = fields.Char(tracking=True)
     birth_country_id = fields.Many2one("res.country", string="Country of birth")
@@ -260,14 +260,14 @@ class SocialPerson(models.Model):
             person.possible_duplicate_ids = visible
             hidden = len(others) - len(visible)
             message = self.env._(
-                "Possible duplicate: %(count)s person(s) with the same name and birth date "
-                "already registered.",
+                "Possible duplicate. Persons already registered with the same name and birth "
+                "date: %(count)s.",
                 count=len(others),
             )
             if hidden:
                 message += " " + self.env._(
-                    "%(hidden)s of them at desks you cannot see: ask a social worker before "
-                    "creating a new file.",
+                    "Of these, registered at desks you cannot see: %(hidden)s. Ask a social "
+                    "worker before creating a new file.",
                     hidden=hidden,
                 )
             person.duplicate_warning = message
@@ -387,11 +387,11 @@ class SocialPerson(models.Model):
                 genders = dict(self._fields["gender"]._description_selection(self.env))
                 raise ValidationError(
                     self.env._(
-                        "Codice fiscale %(code)s is of a %(cf_gender)s person, but the gender is "
-                        "%(gender)s. Correct one of the two fields.",
+                        "The codice fiscale %(code)s gives the gender “%(cf_gender)s”, but the "
+                        "Gender field says “%(gender)s”. Correct one of the two fields.",
                         code=code,
-                        cf_gender=genders[decoded["gender"]].lower(),
-                        gender=genders[person.gender].lower(),
+                        cf_gender=genders[decoded["gender"]],
+                        gender=genders[person.gender],
                     )
                 )
 
@@ -405,7 +405,7 @@ class SocialPerson(models.Model):
         if problem == "checksum":
             return self.env._(
                 "Codice fiscale “%(code)s”: the last character (check character) does not match: "
-                "a letter was probably mistyped.",
+                "a character was probably mistyped.",
                 code=code,
             )
         return self.env._(
@@ -763,7 +763,7 @@ class SocialPerson(models.Model):
                 {"request": False, "confidential_notes": False, "interlocutor_name": False}
             )
             person.referral_ids.sudo().with_context(social_anonymise=True).write(
-                {"reason": self.env._("Anonymised")}
+                {"reason": self.env._("Content removed: the person was anonymised.")}
             )
             label = self.env._("Anonymised person #%s", person.id)
             person.partner_id.sudo().with_context(mail_notrack=True).write(

@@ -24,4 +24,4 @@ class SocialPersonAccessLog(models.Model):
         required=True,
     )
     details = fields.Char()
-    company_id = fields.Many2one("res.company", index=True)
+    company_id = fields.Many2one("res.company", string="Ambito", index=True)

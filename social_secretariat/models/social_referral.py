@@ -184,18 +184,11 @@ class SocialReferral(models.Model):
     # Transitions
     # ------------------------------------------------------------
 
-    def _check_state(self, allowed, action):
+    def _check_state(self, allowed, message):
+        """`message`: a translated sentence with %(name)s, saying why the action is refused."""
         for referral in self:
             if referral.state not in allowed:
-                states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "Referral %(name)s is %(state)s: it cannot be %(action)s.",
-                        name=referral.name,
-                        state=states[referral.state].lower(),
-                        action=action,
-                    )
-                )
+                raise UserError(message % {"name": referral.name})
 
     def _check_can_send(self):
         for referral in self:
@@ -244,7 +237,10 @@ class SocialReferral(models.Model):
                 )
 
     def action_send(self):
-        self._check_state(("draft",), self.env._("sent"))
+        self._check_state(
+            ("draft",),
+            self.env._("Referral %(name)s cannot be sent: only a draft referral can be sent."),
+        )
         self._check_can_send()
         now = fields.Datetime.now()
         for referral in self:
@@ -320,7 +316,12 @@ class SocialReferral(models.Model):
                 )
 
     def action_accept(self):
-        self._check_state(("sent",), self.env._("accepted"))
+        self._check_state(
+            ("sent",),
+            self.env._(
+                "Referral %(name)s cannot be accepted: only a sent referral can be accepted."
+            ),
+        )
         self._check_receiver()
         self.write(
             {
@@ -334,13 +335,22 @@ class SocialReferral(models.Model):
         return True
 
     def action_start(self):
-        self._check_state(("accepted",), self.env._("started"))
+        self._check_state(
+            ("accepted",),
+            self.env._("Referral %(name)s cannot be started: accept it first."),
+        )
         self._check_receiver()
         self.write({"state": "in_progress", "started_date": fields.Datetime.now()})
         return True
 
     def action_close(self, outcome, note=""):
-        self._check_state(("accepted", "in_progress"), self.env._("closed"))
+        self._check_state(
+            ("accepted", "in_progress"),
+            self.env._(
+                "Referral %(name)s cannot be closed: only an accepted referral or one in progress "
+                "can be closed."
+            ),
+        )
         self._check_receiver()
         if outcome not in dict(OUTCOMES):
             raise UserError(self.env._("Closing a referral needs its outcome."))
@@ -357,7 +367,12 @@ class SocialReferral(models.Model):
         return True
 
     def action_reject(self, reason):
-        self._check_state(("sent",), self.env._("rejected"))
+        self._check_state(
+            ("sent",),
+            self.env._(
+                "Referral %(name)s cannot be rejected: only a sent referral can be rejected."
+            ),
+        )
         self._check_receiver()
         self._require_reason(reason)
         self.write(
@@ -372,7 +387,12 @@ class SocialReferral(models.Model):
         return True
 
     def action_cancel(self, reason):
-        self._check_state(OPEN_STATES, self.env._("cancelled"))
+        self._check_state(
+            OPEN_STATES,
+            self.env._(
+                "Referral %(name)s cannot be cancelled: it is already closed, rejected or cancelled."
+            ),
+        )
         self._require_reason(reason)
         self.write(
             {

@@ -39,7 +39,7 @@ class SocialService(models.Model):
         "social.municipality", string="Municipalities of residence"
     )
     document_ids = fields.One2many("social.service.document", "service_id", string="Documents")
-    how_to_apply = fields.Html(translate=True, sanitize=True)
+    how_to_apply = fields.Html(string="How to apply", translate=True, sanitize=True)
     desk_ids = fields.Many2many("social.desk", string="Desks")
     location = fields.Char(string="Where", translate=True)
     schedule = fields.Char(string="When", translate=True)

@@ -92,7 +92,7 @@ class TestReferral(SocialCase):
 
     def test_transitions_in_wrong_state(self):
         referral = self.make_referral()
-        with self.assertRaisesRegex(UserError, "is draft: it cannot be accepted"):
+        with self.assertRaisesRegex(UserError, "cannot be accepted: only a sent referral"):
             referral.action_accept()
         with self.assertRaises(UserError):
             referral.action_close("taken_into_care")

@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("social_session_tour", {
         },
         {
             content: "The catalogue suggests the service for that need",
-            trigger: '.o_notebook .nav-link:contains("Orientation")',
+            trigger: '.o_notebook .nav-link[name=orientation]',
             run: "click",
         },
         {
@@ -48,7 +48,7 @@ registry.category("web_tour.tours").add("social_session_tour", {
         },
         {
             content: "Outcome",
-            trigger: '.o_notebook .nav-link:contains("Outcome")',
+            trigger: '.o_notebook .nav-link[name=outcome]',
             run: "click",
         },
         {
@@ -62,7 +62,7 @@ registry.category("web_tour.tours").add("social_session_tour", {
         },
         {
             content: "The session is done and read-only",
-            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Done")',
+            trigger: '.o_statusbar_status button.o_arrow_button_current[data-value=done]',
         },
     ],
 });
