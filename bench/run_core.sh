@@ -59,6 +59,7 @@ set_param() {
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
 }
 upgrade() {  # upgrade social_secretariat in a database; the log goes to $OUT
+    rm -f "$OUT/upgrade-$1.log"
     "$PY" -m odoo -c "$CONF" -d "$1" -u social_secretariat --stop-after-init --log-level=warn \
         --logfile="$OUT/upgrade-$1.log"
 }
@@ -90,6 +91,7 @@ if [ "$reuse" = 0 ]; then
     rm -rf "$DATA_DIR/filestore/$DB" "$DATA_DIR/filestore/$EMPTY_DB"
 
     say "Installing social_secretariat without demo data into $EMPTY_DB"
+    rm -f "$OUT/install.log"  # Odoo appends to its log file
     if ! "$PY" -m odoo -c "$CONF" -d "$EMPTY_DB" -i social_secretariat --without-demo=all \
             --stop-after-init --log-level=warn --logfile="$OUT/install.log"; then
         tail -40 "$OUT/install.log" >&2
@@ -117,4 +119,6 @@ if [ "$reuse" = 0 ]; then
 fi
 
 say "Benchmark"
-"$PY" "$ROOT/bench/bench_core.py" -c "$CONF" -d "$DB" --empty-db "$EMPTY_DB"
+# BENCH_ARGS: more options of bench_core.py, e.g. BENCH_ARGS="--verbose --timeout 120"
+# shellcheck disable=SC2086
+"$PY" "$ROOT/bench/bench_core.py" -c "$CONF" -d "$DB" --empty-db "$EMPTY_DB" ${BENCH_ARGS:-}

@@ -658,6 +658,21 @@ def seed_sessions(env, setup, count, persons, person_base, now):
             SELECT id, op2 FROM bench_sess WHERE op2 IS NOT NULL
             """
         )
+    with Timer("social_person_met_desk_rel / _met_operator_rel (stored: who met whom where)"):
+        cr.execute(
+            """
+            INSERT INTO social_person_met_desk_rel (person_id, desk_id)
+            SELECT DISTINCT person_id, desk_id FROM bench_sess WHERE person_id IS NOT NULL
+            """
+        )
+        cr.execute(
+            """
+            INSERT INTO social_person_met_operator_rel (person_id, user_id)
+            SELECT DISTINCT s.person_id, o.user_id
+            FROM bench_sess s JOIN social_session_operator_rel o ON o.session_id = s.id
+            WHERE s.person_id IS NOT NULL
+            """
+        )
     with Timer("persons created at their first session"):
         cr.execute(
             """
@@ -822,6 +837,8 @@ def vacuum_analyze(db):
                 "social_listening_session",
                 "social_session_need_rel",
                 "social_session_operator_rel",
+                "social_person_met_desk_rel",
+                "social_person_met_operator_rel",
                 "social_referral",
                 "social_referral_receiver_rel",
             ):

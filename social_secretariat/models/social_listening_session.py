@@ -227,6 +227,7 @@ class SocialListeningSession(models.Model):
                     self.env["ir.sequence"].next_by_code("social.listening.session") or "/"
                 )
         sessions = super().create(vals_list)
+        sessions._flush_met()
         sessions.filtered("follow_up_date")._sync_follow_up_activity()
         return sessions
 
@@ -236,6 +237,8 @@ class SocialListeningSession(models.Model):
         if not self.env.context.get("social_anonymise"):
             self._check_done_readonly(vals)
         res = super().write(vals)
+        if {"person_id", "desk_id", "operator_ids"} & set(vals):
+            self._flush_met()
         if "follow_up_date" in vals:
             self._sync_follow_up_activity()
         return res
@@ -279,6 +282,11 @@ class SocialListeningSession(models.Model):
                     "A done session cannot be deleted: it is part of the record of the service."
                 )
             )
+
+    def _flush_met(self):
+        # the operators' record rule on persons reads these stored fields: compute them now,
+        # so that the person is visible at the desk within the same transaction
+        self.person_id.flush_recordset(["met_desk_ids", "met_operator_ids"])
 
     def _sync_follow_up_activity(self):
         todo = self.env.ref("mail.mail_activity_data_todo")

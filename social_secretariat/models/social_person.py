@@ -6,7 +6,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, single_email_re
 
@@ -122,6 +122,26 @@ class SocialPerson(models.Model):
     session_ids = fields.One2many("social.listening.session", "person_id", string="Sessions")
     referral_ids = fields.One2many("social.referral", "person_id", string="Referrals")
     consent_ids = fields.One2many("social.consent", "person_id", string="Consents")
+    # Where and by whom the person was met: stored so that the operators' record rule is an
+    # indexed lookup instead of a scan of every session (see bench/README.md).
+    met_desk_ids = fields.Many2many(
+        "social.desk",
+        "social_person_met_desk_rel",
+        "person_id",
+        "desk_id",
+        string="Met at desks",
+        compute="_compute_met",
+        store=True,
+    )
+    met_operator_ids = fields.Many2many(
+        "res.users",
+        "social_person_met_operator_rel",
+        "person_id",
+        "user_id",
+        string="Met by",
+        compute="_compute_met",
+        store=True,
+    )
     session_count = fields.Integer(compute="_compute_counts")
     referral_count = fields.Integer(compute="_compute_counts")
     consent_count = fields.Integer(compute="_compute_counts")
@@ -140,6 +160,15 @@ class SocialPerson(models.Model):
         ),
     ]
 
+    def init(self):
+        # the list order (last name, first name): the first page needs no sort of all persons
+        tools.create_index(
+            self.env.cr,
+            "social_person_name_order_idx",
+            self._table,
+            ["last_name", "first_name", "id"],
+        )
+
     # ------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------
@@ -148,6 +177,12 @@ class SocialPerson(models.Model):
     def _compute_name(self):
         for person in self:
             person.name = " ".join(p for p in (person.first_name, person.last_name) if p) or False
+
+    @api.depends("session_ids.desk_id", "session_ids.operator_ids")
+    def _compute_met(self):
+        for person in self:
+            person.met_desk_ids = person.session_ids.desk_id
+            person.met_operator_ids = person.session_ids.operator_ids
 
     @api.depends("partner_id.phone", "partner_id.mobile")
     def _compute_phone_search(self):

@@ -501,4 +501,5 @@ class SocialReferral(models.Model):
                         "user_id": coordinator.id,
                     }
                 )
-        self.env["mail.activity"].create(activities)
+        # quick update: one activity per overdue referral, without one e-mail each
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)

@@ -153,6 +153,8 @@ class TestAccessRules(SocialCase):
         # once met at the operator's desk, the file becomes theirs to see
         self.make_session(person=code_person, user=self.operator_a)
         self.assertTrue(Person.search([("name", "ilike", "Bianchi")]))
+        self.assertEqual(code_person.met_desk_ids, self.desk_a)
+        self.assertEqual(code_person.met_operator_ids, self.operator_a)
 
     def test_portal_user_reaches_no_staff_model(self):
         portal = new_test_user(self.env, "citizen_t", groups="base.group_portal")
