@@ -96,6 +96,12 @@ class SocialDesk(models.Model):
             self.env.registry.clear_cache()  # record rules cache the operators' desks
         return res
 
+    def _ensure_active(self, message):
+        """Archived desks take no new work. `message` is translated and names %(desk)s."""
+        for desk in self:
+            if not desk.active:
+                raise ValidationError(message % {"desk": desk.name})
+
     def _get_archive_blockers(self):
         """What keeps the desks open: [(label, records)]. Extended by other features."""
         sessions = (

@@ -201,13 +201,9 @@ class SocialListeningSession(models.Model):
                 )
 
     def _check_desks_active(self, desk_id):
-        desk = self.env["social.desk"].browse(desk_id)
-        if desk and not desk.active:
-            raise ValidationError(
-                self.env._(
-                    "Desk: %(desk)s is archived and cannot receive new sessions.", desk=desk.name
-                )
-            )
+        self.env["social.desk"].browse(desk_id)._ensure_active(
+            self.env._("Desk: %(desk)s is archived and cannot receive new sessions.")
+        )
 
     # ------------------------------------------------------------
     # CRUD

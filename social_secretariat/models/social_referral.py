@@ -167,13 +167,9 @@ class SocialReferral(models.Model):
         return super().write(vals)
 
     def _check_desk_active(self, desk_id):
-        desk = self.env["social.desk"].browse(desk_id)
-        if not desk.active:
-            raise ValidationError(
-                self.env._(
-                    "Desk: %(desk)s is archived and cannot be used for referrals.", desk=desk.name
-                )
-            )
+        self.env["social.desk"].browse(desk_id)._ensure_active(
+            self.env._("Desk: %(desk)s is archived and cannot be used for referrals.")
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
