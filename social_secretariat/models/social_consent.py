@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import guard
+
 PURPOSES = [
     ("services", "Processing to access the services"),
     ("sharing", "Sharing with network partners"),
@@ -98,7 +100,9 @@ class SocialConsent(models.Model):
         for consent in self:
             if consent.date_withdrawn:
                 raise UserError(self.env._("This consent was already withdrawn."))
-        self.write({"date_withdrawn": fields.Date.context_today(self)})
+        self.with_context(**{guard.WORKFLOW: True}).write(
+            {"date_withdrawn": fields.Date.context_today(self)}
+        )
         for consent in self:
             consent.message_post(
                 body=self.env._(
@@ -109,6 +113,20 @@ class SocialConsent(models.Model):
                 body=self.env._("Consent withdrawn: %(consent)s", consent=consent.display_name)
             )
         return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # a consent is evidence: what was consented, when and how cannot be rewritten
+        guard.check_protected(
+            self,
+            vals,
+            {"person_id", "purpose", "legal_basis", "date_given", "date_withdrawn", "channel"},
+        )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import guard
 from .social_person import AGE_BANDS, CITIZENSHIP_GROUPS, GENDERS
 
 CHANNELS = [
@@ -31,6 +32,7 @@ class SocialListeningSession(models.Model):
     _description = "Listening session (Colloquio / scheda di primo contatto)"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
@@ -61,7 +63,9 @@ class SocialListeningSession(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
-    person_id = fields.Many2one("social.person", string="Person", index=True, tracking=True)
+    person_id = fields.Many2one(
+        "social.person", string="Person", index=True, tracking=True, check_company=True
+    )
     is_anonymous = fields.Boolean(compute="_compute_is_anonymous", store=True)
     anon_age_band = fields.Selection(AGE_BANDS, string="Age band")
     anon_gender = fields.Selection(GENDERS, string="Gender")
@@ -211,6 +215,7 @@ class SocialListeningSession(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
             if vals.get("desk_id"):
                 self._check_desks_active(vals["desk_id"])
@@ -228,6 +233,9 @@ class SocialListeningSession(models.Model):
         return sessions
 
     def write(self, vals):
+        guard.check_protected(self, vals, {"state", "is_special_category", "is_anonymous"})
+        if vals.get("person_id"):
+            self.env["social.person"]._check_linkable([vals["person_id"]])
         if vals.get("desk_id"):
             self._check_desks_active(vals["desk_id"])
         if not self.env.context.get("social_anonymise"):
@@ -327,19 +335,19 @@ class SocialListeningSession(models.Model):
                         fields=", ".join(missing),
                     )
                 )
-        self.write({"state": "done"})
+        self.with_context(**{guard.WORKFLOW: True}).write({"state": "done"})
         return True
 
     def action_cancel(self):
         if any(session.state != "draft" for session in self):
             raise UserError(self.env._("Only a draft session can be cancelled."))
-        self.write({"state": "cancelled"})
+        self.with_context(**{guard.WORKFLOW: True}).write({"state": "cancelled"})
         return True
 
     def action_reset_draft(self):
         if any(session.state != "cancelled" for session in self):
             raise UserError(self.env._("Only a cancelled session can go back to draft."))
-        self.write({"state": "draft"})
+        self.with_context(**{guard.WORKFLOW: True}).write({"state": "draft"})
         return True
 
     def action_add_suggested_services(self):

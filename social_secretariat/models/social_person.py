@@ -1,16 +1,16 @@
-import base64
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, single_email_re
 
 from ..tools import fiscal_code as cf
+from ..tools import guard
 from ..tools import phone as phone_tools
 
 LEGAL_STATUSES = [
@@ -226,8 +226,42 @@ class SocialPerson(models.Model):
                 [("fiscal_code", "=", code), ("company_id", "in", self.env.companies.ids)], limit=1
             )
             if person:
+                # the lookup is what allows this user to link the file (see _check_linkable)
+                person._log_file_access("lookup")
                 return [(person.id, person.display_name)]
         return results
+
+    @api.model
+    def _check_linkable(self, person_ids):
+        """A record may point to a person only if the user can see the file, or has just found
+        it by its exact codice fiscale ("search first"): linking by a guessed id is refused."""
+        if self.env.su:
+            return
+        persons = self.browse([pid for pid in person_ids if pid])
+        hidden = persons - persons._filtered_access("read")
+        if not hidden:
+            return
+        # sudo: the access log is not readable by operators; only their own lookups count
+        found = (
+            self.env["social.person.access.log"]
+            .sudo()
+            .search(
+                [
+                    ("person_id", "in", hidden.ids),
+                    ("user_id", "=", self.env.uid),
+                    ("event", "=", "lookup"),
+                    ("date", ">=", fields.Datetime.now() - timedelta(days=1)),
+                ]
+            )
+            .person_id
+        )
+        if hidden - found:
+            raise AccessError(
+                self.env._(
+                    "You cannot link a person whose file you cannot see. Search the person by "
+                    "their codice fiscale first."
+                )
+            )
 
     @api.depends("birth_date")
     def _compute_age(self):
@@ -549,14 +583,17 @@ class SocialPerson(models.Model):
                 partner_vals["company_id"] = vals.get("company_id") or self.env.company.id
                 partner_vals_list.append((vals, partner_vals))
         if partner_vals_list:
-            partners = self.env["res.partner"].create([pv for _v, pv in partner_vals_list])
+            # sudo: operators have no right to create contacts in general; these partners hold
+            # only the person's name and contacts, in the person's Ambito
+            partners = self.env["res.partner"].sudo().create([pv for _v, pv in partner_vals_list])
             for (vals, _pv), partner in zip(partner_vals_list, partners, strict=True):
                 vals["partner_id"] = partner.id
         persons = super().create(vals_list)
-        persons._log_access("change", self.env._("File created"))
+        persons._log_file_access("change", self.env._("File created"))
         return persons
 
     def write(self, vals):
+        guard.check_protected(self, vals, {"met_desk_ids", "met_operator_ids", "is_anonymised"})
         self._prepare_vals(vals)
         if "fiscal_code" in vals and vals["fiscal_code"]:
             for person in self:
@@ -571,7 +608,7 @@ class SocialPerson(models.Model):
             if f in self._fields and not f.startswith(("message_", "activity_"))
         ]
         if changed:
-            self._log_access("change", ", ".join(changed))
+            self._log_file_access("change", ", ".join(changed))
         return res
 
     def _prepare_vals(self, vals):
@@ -638,7 +675,7 @@ class SocialPerson(models.Model):
     # Access log: reading, exporting and changing a file
     # ------------------------------------------------------------
 
-    def _log_access(self, event, details=False):
+    def _log_file_access(self, event, details=False):
         if not self:
             return
         # sudo: the log is append-only and no role may write it directly
@@ -664,7 +701,7 @@ class SocialPerson(models.Model):
             and not self.env.su
             and set(specification) - {"id", "display_name"}
         ):
-            self._log_access("read")
+            self._log_file_access("read")
         return result
 
     # web_read is read-only in Odoo 18; opening a file writes the access log
@@ -673,7 +710,7 @@ class SocialPerson(models.Model):
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
         if not self.env.su:
-            self._log_access("export", ", ".join(fields_to_export))
+            self._log_file_access("export", ", ".join(fields_to_export))
         return result
 
     # ------------------------------------------------------------
@@ -705,27 +742,25 @@ class SocialPerson(models.Model):
             raise UserError(self.env._("Only a coordinator can do this."))
 
     def action_export_subject_data(self):
-        """Data-subject access (GDPR art. 15): everything held about the person, as JSON."""
+        """Data-subject access (GDPR art. 15): everything held about the person, as JSON.
+        Streamed by a coordinator-only route and never stored: a stored copy would outlive an
+        anonymisation and be readable by whoever reads the file."""
+        self._check_coordinator()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/social/person/{self.id}/subject-data",
+            "target": "self",
+        }
+
+    def _subject_data_export(self):
+        """(file name, JSON text) of the data-subject export, logged."""
         self._check_coordinator()
         self.ensure_one()
         data = self._subject_data()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"dati-{self.fiscal_code or self.id}-{fields.Date.today()}.json",
-                "mimetype": "application/json",
-                "datas": base64.b64encode(
-                    json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
-                ),
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        self._log_access("subject_access", attachment.name)
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        name = f"dati-persona-{self.id}-{fields.Date.today()}.json"
+        self._log_file_access("subject_access", name)
+        return name, json.dumps(data, indent=2, default=str, ensure_ascii=False)
 
     def _subject_data(self):
         def plain(records, names):
@@ -777,42 +812,64 @@ class SocialPerson(models.Model):
 
     def action_anonymise(self, reason):
         """Right to erasure, where the law allows it: the file keeps only what statistics
-        need (age band, gender, municipality, citizenship group); identity, contacts and
-        free text go, and so does the chatter history that could contain them."""
+        need (age band, gender, municipality, citizenship group); identity, contacts, free
+        text, documents and the chatter history that could contain them go."""
         self._check_coordinator()
         if not reason or not reason.strip():
             raise UserError(
                 self.env._("Give the reason for the anonymisation (e.g. the request received).")
             )
+        removed = self.env._("Content removed: the person was anonymised.")
         for person in self:
+            # sudo everywhere below: the coordinator's request must reach every record of the
+            # person, including sessions and referrals of other desks; mail_notrack keeps the
+            # old values out of new tracking messages
+            sessions = person.session_ids.sudo().with_context(
+                social_anonymise=True, mail_notrack=True
+            )
+            referrals = person.referral_ids.sudo().with_context(mail_notrack=True)
+            consents = person.consent_ids.sudo().with_context(mail_notrack=True)
             # keep the statistical profile on the sessions before the identity goes
-            person.session_ids.sudo().with_context(social_anonymise=True).write(
+            sessions.write(
                 {
                     "anon_age_band": person.age_band,
                     "anon_gender": person.gender,
                     "anon_municipality_id": person.residence_municipality_id.id,
                     "anon_citizenship_group": person.citizenship_group,
+                    "request": False,
+                    "confidential_notes": False,
+                    "information_given": False,
+                    "interlocutor_name": False,
+                    "interlocutor_organisation": False,
                 }
             )
-            person.session_ids.sudo().with_context(social_anonymise=True).write(
-                {"request": False, "confidential_notes": False, "interlocutor_name": False}
+            referrals.write(
+                {
+                    "reason": removed,
+                    "reporter_name": False,
+                    "legal_basis_note": False,
+                    "outcome_note": False,
+                    "state_reason": False,
+                }
             )
-            person.referral_ids.sudo().with_context(social_anonymise=True).write(
-                {"reason": self.env._("Content removed: the person was anonymised.")}
-            )
+            consents.write({"note": False})
             label = self.env._("Anonymised person #%s", person.id)
-            person.partner_id.sudo().with_context(mail_notrack=True).write(
+            partner = person.partner_id.sudo().with_context(mail_notrack=True)
+            partner.write(
                 {
                     "name": label,
                     "email": False,
                     "phone": False,
                     "mobile": False,
                     "street": False,
+                    "street2": False,
+                    "zip": False,
                     "city": False,
+                    "comment": False,
+                    "image_1920": False,
                 }
             )
             birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
-            # mail_notrack: tracking would copy the old identity into the chatter
             super(SocialPerson, person.sudo().with_context(mail_notrack=True)).write(
                 {
                     "first_name": self.env._("Anonymised"),
@@ -821,14 +878,30 @@ class SocialPerson(models.Model):
                     "stp_code": False,
                     "birth_date": birth_year,
                     "birthplace": False,
+                    "birth_country_id": False,
                     "address": False,
                     "household_notes": False,
                     "is_anonymised": True,
                 }
             )
-            # the chatter and its tracking values hold the old identity
-            self.env["mail.message"].sudo().search(
-                [("model", "=", self._name), ("res_id", "=", person.id)]
-            ).unlink()
-            person._log_access("anonymise", reason.strip())
+            # chatter, tracking values, activities and documents hold the old identity
+            targets = [
+                (self._name, person.ids),
+                ("res.partner", partner.ids),
+                (sessions._name, sessions.ids),
+                (referrals._name, referrals.ids),
+                (consents._name, consents.ids),
+            ]
+            for model, ids in targets:
+                if not ids:
+                    continue
+                domain = [("model", "=", model), ("res_id", "in", ids)]
+                self.env["mail.message"].sudo().search(domain).unlink()
+                self.env["mail.activity"].sudo().search(
+                    [("res_model", "=", model), ("res_id", "in", ids)]
+                ).unlink()
+                self.env["ir.attachment"].sudo().search(
+                    [("res_model", "=", model), ("res_id", "in", ids)]
+                ).unlink()
+            person._log_file_access("anonymise", reason.strip())
         return True

@@ -10,12 +10,14 @@ class SocialPersonAccessLog(models.Model):
     _order = "date desc, id desc"
     _log_access = True
 
-    person_id = fields.Many2one("social.person", required=True, ondelete="cascade", index=True)
+    # set null, not cascade: deleting a file must not erase who accessed it
+    person_id = fields.Many2one("social.person", ondelete="set null", index=True)
     user_id = fields.Many2one("res.users", required=True, ondelete="restrict", index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     event = fields.Selection(
         [
             ("read", "Opened"),
+            ("lookup", "Found by codice fiscale"),
             ("export", "Exported"),
             ("change", "Changed"),
             ("subject_access", "Data-subject access export"),

@@ -3,7 +3,15 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import guard
+
 OPEN_STATES = ("draft", "sent", "accepted", "in_progress")
+# written by the transitions only (see tools/guard.py)
+WORKFLOW_FIELDS = {
+    "state", "sent_date", "sent_uid", "accepted_date", "accepted_uid", "started_date",
+    "closed_date", "closed_uid", "rejected_date", "cancelled_date", "state_reason", "outcome",
+    "outcome_note", "ack_deadline", "is_overdue",
+}  # fmt: skip
 OUTCOMES = [
     ("taken_into_care", "Taken into care"),
     ("service_activated", "Service activated"),
@@ -20,11 +28,17 @@ class SocialReferral(models.Model):
     _description = "Referral (Invio / segnalazione)"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
     session_id = fields.Many2one("social.listening.session", string="Session", index=True)
     person_id = fields.Many2one(
-        "social.person", string="Person", required=True, index=True, tracking=True
+        check_company=True,
+        comodel_name="social.person",
+        string="Person",
+        required=True,
+        index=True,
+        tracking=True,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -152,6 +166,7 @@ class SocialReferral(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
             for key in ("origin_desk_id", "target_desk_id"):
                 if vals.get(key):
@@ -161,6 +176,20 @@ class SocialReferral(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        guard.check_protected(self, vals, WORKFLOW_FIELDS)
+        if (
+            "receiving_user_ids" in vals
+            and not (self.env.su or self.env.context.get(guard.WORKFLOW))
+            and not self.env.user.has_group("social_secretariat.group_social_coordinator")
+            and any(referral.state != "draft" for referral in self)
+        ):
+            raise UserError(
+                self.env._(
+                    "The receiving staff of a sent referral can be changed by a coordinator only."
+                )
+            )
+        if vals.get("person_id"):
+            self.env["social.person"]._check_linkable([vals["person_id"]])
         for key in ("origin_desk_id", "target_desk_id"):
             if vals.get(key):
                 self._check_desk_active(vals[key])
@@ -245,7 +274,7 @@ class SocialReferral(models.Model):
                     lambda u: u.has_group("social_secretariat.group_social_worker")
                 )
                 referral.receiving_user_ids = workers or referral.target_desk_id.operator_ids
-            referral.write(
+            referral.with_context(**{guard.WORKFLOW: True}).write(
                 {
                     "state": "sent",
                     "sent_date": now,
@@ -302,6 +331,14 @@ class SocialReferral(models.Model):
         if user.has_group("social_secretariat.group_social_coordinator"):
             return
         for referral in self:
+            if not referral.receiving_user_ids and not user.has_group(
+                "social_secretariat.group_social_worker"
+            ):
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is handled by the social workers.", name=referral.name
+                    )
+                )
             if referral.receiving_user_ids and user not in referral.receiving_user_ids:
                 raise UserError(
                     self.env._(
@@ -319,7 +356,7 @@ class SocialReferral(models.Model):
             ),
         )
         self._check_receiver()
-        self.write(
+        self.with_context(**{guard.WORKFLOW: True}).write(
             {
                 "state": "accepted",
                 "accepted_date": fields.Datetime.now(),
@@ -336,7 +373,9 @@ class SocialReferral(models.Model):
             self.env._("Referral %(name)s cannot be started: accept it first."),
         )
         self._check_receiver()
-        self.write({"state": "in_progress", "started_date": fields.Datetime.now()})
+        self.with_context(**{guard.WORKFLOW: True}).write(
+            {"state": "in_progress", "started_date": fields.Datetime.now()}
+        )
         return True
 
     def action_close(self, outcome, note=""):
@@ -350,7 +389,7 @@ class SocialReferral(models.Model):
         self._check_receiver()
         if outcome not in dict(OUTCOMES):
             raise UserError(self.env._("Closing a referral needs its outcome."))
-        self.write(
+        self.with_context(**{guard.WORKFLOW: True}).write(
             {
                 "state": "closed",
                 "closed_date": fields.Datetime.now(),
@@ -371,7 +410,7 @@ class SocialReferral(models.Model):
         )
         self._check_receiver()
         self._require_reason(reason)
-        self.write(
+        self.with_context(**{guard.WORKFLOW: True}).write(
             {
                 "state": "rejected",
                 "rejected_date": fields.Datetime.now(),
@@ -390,7 +429,7 @@ class SocialReferral(models.Model):
             ),
         )
         self._require_reason(reason)
-        self.write(
+        self.with_context(**{guard.WORKFLOW: True}).write(
             {
                 "state": "cancelled",
                 "cancelled_date": fields.Datetime.now(),
@@ -412,7 +451,14 @@ class SocialReferral(models.Model):
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
         for referral in self:
             partners = (referral.sent_uid | referral.create_uid).partner_id
-            if referral.origin_type == "partner" and referral.origin_partner_id:
+            if (
+                referral.origin_type == "partner"
+                and referral.origin_partner_id
+                and referral.person_id.consent_ids.filtered(
+                    lambda c: c.purpose == "sharing" and c.is_valid_on()
+                )
+            ):
+                # the organisation hears the outcome only if the person agreed to sharing
                 partners |= referral.origin_partner_id
             detail = outcomes.get(referral.outcome) or referral.state_reason or ""
             if referral.outcome_note:
@@ -462,7 +508,7 @@ class SocialReferral(models.Model):
         )
         if not overdue:
             return
-        overdue.write({"is_overdue": True})
+        overdue.with_context(**{guard.WORKFLOW: True}).write({"is_overdue": True})
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         coordinators = {}

@@ -137,8 +137,9 @@ class SocialCase(TransactionCase):
             "operator_ids": [Command.set((user or cls.operator_a).ids)],
         }
         vals.update(values)
-        env = cls.env(user=user) if user else cls.env
-        return env["social.listening.session"].create(vals)
+        # recorded for the operator (who holds it): the person is then "met" at their desk
+        session = cls.env["social.listening.session"].create(vals)
+        return session.with_user(user) if user else session
 
     @classmethod
     def make_consent(cls, person=None, purpose="services", **values):

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SocialCase
@@ -150,11 +150,93 @@ class TestAccessRules(SocialCase):
         self.assertFalse(Person.name_search("Bianchi"))
         found = Person.name_search("bncnna21b41z343a")
         self.assertEqual([pid for pid, _name in found], [code_person.id])
-        # once met at the operator's desk, the file becomes theirs to see
-        self.make_session(person=code_person, user=self.operator_a)
+        # found by its code, the file can be linked; once met at the desk, it is theirs to see
+        self.env["social.listening.session"].with_user(self.operator_a).create(
+            {"desk_id": self.desk_a.id, "person_id": code_person.id}
+        )
         self.assertTrue(Person.search([("name", "ilike", "Bianchi")]))
         self.assertEqual(code_person.met_desk_ids, self.desk_a)
         self.assertEqual(code_person.met_operator_ids, self.operator_a)
+
+    def test_linking_a_hidden_file_by_id_is_refused(self):
+        """An operator may not reach a file by putting its id in a record they create."""
+        with self.assertRaises(AccessError):
+            self.env["social.listening.session"].with_user(self.operator_a).create(
+                {"desk_id": self.desk_a.id, "person_id": self.person_b.id}
+            )
+        with self.assertRaises(AccessError):
+            self.make_consent(person=self.person_b).with_user(self.operator_a).copy()
+        with self.assertRaises(AccessError):
+            self.env["social.referral"].with_user(self.operator_a).create(
+                {"person_id": self.person_b.id, "origin_desk_id": self.desk_a.id, "reason": "x"}
+            )
+        self.assertNotIn(
+            self.person_b, self.visible(self.operator_a, "social.person", self.person_b)
+        )
+
+    def test_workflow_fields_cannot_be_forged(self):
+        consent = self.make_consent(person=self.person)
+        referral = (
+            self.env["social.referral"]
+            .with_user(self.operator_a)
+            .create(
+                {
+                    "person_id": self.person.id,
+                    "origin_desk_id": self.desk_a.id,
+                    "target_desk_id": self.desk_b.id,
+                    "reason": "Sfratto",
+                    "consent_id": consent.id,
+                }
+            )
+        )
+        for vals in (
+            {"state": "closed"},
+            {"outcome": "taken_into_care"},
+            {"is_overdue": True},
+            {"sent_uid": self.coordinator.id},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(UserError, "only through the buttons"),
+            ):
+                referral.write(vals)
+        referral.action_send()
+        with self.assertRaisesRegex(UserError, "coordinator"):
+            referral.write({"receiving_user_ids": [(4, self.operator_a.id)]})
+        with self.assertRaisesRegex(UserError, "is handled by"):
+            referral.action_accept()
+        session = self.session_special.with_user(self.worker)
+        with self.assertRaisesRegex(UserError, "only through the buttons"):
+            session.write({"is_special_category": False})
+        withdrawn = self.make_consent(person=self.person, purpose="sharing")
+        withdrawn.action_withdraw()
+        with self.assertRaisesRegex(UserError, "only through the buttons"):
+            withdrawn.with_user(self.worker).write({"date_withdrawn": False})
+
+    def test_records_stay_in_their_ambito(self):
+        company2 = self.env["res.company"].create({"name": "Ambito 3"})
+        self.operator_a.company_ids = [Command.link(company2.id)]
+        with self.assertRaisesRegex(UserError, "Only a coordinator"):
+            self.session_a.with_user(self.operator_a).write({"company_id": company2.id})
+
+    def test_referral_of_a_special_session_hidden_from_the_desk(self):
+        consent = self.make_consent(person=self.person)
+        referral = (
+            self.env["social.referral"]
+            .with_user(self.worker)
+            .create(
+                {
+                    "person_id": self.person.id,
+                    "session_id": self.session_special.id,
+                    "origin_desk_id": self.desk_a.id,
+                    "target_desk_id": self.desk_b.id,
+                    "reason": "Violenza domestica: inviare al centro antiviolenza",
+                    "consent_id": consent.id,
+                }
+            )
+        )
+        self.assertFalse(self.visible(self.operator_a, "social.referral", referral))
+        self.assertTrue(self.visible(self.worker, "social.referral", referral))
 
     def test_portal_user_reaches_no_staff_model(self):
         portal = new_test_user(self.env, "citizen_t", groups="base.group_portal")

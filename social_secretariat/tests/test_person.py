@@ -83,6 +83,18 @@ class TestPersonIdentity(SocialCase):
         self.person.first_name = "Marco"
         self.assertEqual(self.person.partner_id.name, "Marco Rossi")
 
+    def test_operator_creates_a_person(self):
+        person = (
+            self.env["social.person"]
+            .with_user(self.operator_a)
+            .create({"first_name": "Luca", "last_name": "Neri", "mobile": "333 111 2222"})
+        )
+        self.assertEqual(person.partner_id.name, "Luca Neri")
+        with self.assertRaisesRegex(UserError, "only through the buttons"):
+            person.write({"met_desk_ids": [(4, self.desk_b.id)]})
+        with self.assertRaisesRegex(UserError, "only through the buttons"):
+            person.write({"is_anonymised": True})
+
     def test_future_birth_date_refused(self):
         with self.assertRaisesRegex(ValidationError, "future"):
             self.env["social.person"].create(
@@ -171,11 +183,18 @@ class TestPersonPrivacy(SocialCase):
         with self.assertRaises(UserError):
             self.person.with_user(self.worker).action_export_subject_data()
         action = self.person.with_user(self.coordinator).action_export_subject_data()
-        attachment_id = int(action["url"].split("/")[3].split("?")[0])
-        attachment = self.env["ir.attachment"].browse(attachment_id)
-        self.assertIn(b"RSSMRA80C15G686K", attachment.raw)
-        self.assertIn(b"Non riesco a pagare", attachment.raw)
+        self.assertEqual(action["url"], f"/social/person/{self.person.id}/subject-data")
+        name, text = self.person.with_user(self.coordinator)._subject_data_export()
+        self.assertIn("RSSMRA80C15G686K", text)
+        self.assertIn("Non riesco a pagare", text)
+        self.assertNotIn("RSSMRA", name, "the file name carries no identifier")
         self.assertEqual(self.logs("subject_access").user_id, self.coordinator)
+        # nothing is stored where readers of the file could find it
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "social.person"), ("res_id", "=", self.person.id)]
+            )
+        )
 
     def test_anonymise_keeps_statistics_only(self):
         session = self.make_session(person=self.person, outcome="information")
@@ -205,3 +224,9 @@ class TestPersonPrivacy(SocialCase):
             )
         )
         self.assertEqual(self.logs("anonymise").details, "Richiesta scritta del 3/11")
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [("model", "=", "social.listening.session"), ("res_id", "=", session.id)]
+            ),
+            "the session's chatter (tracking of the person's name) is gone too",
+        )

@@ -1,2 +1,3 @@
 from . import fiscal_code
+from . import guard
 from . import phone
