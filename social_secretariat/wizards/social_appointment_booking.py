@@ -1,0 +1,204 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date, format_time
+
+
+class SocialAppointmentBookingWizard(models.TransientModel):
+    """Book an appointment for a person on the phone or at the desk: find or register the
+    person, choose the topic, the desk and a day, pick a free time, read out the confirmation."""
+
+    _name = "social.appointment.booking.wizard"
+    _description = "Book an appointment"
+
+    state = fields.Selection([("search", "Search"), ("done", "Booked")], default="search")
+    person_id = fields.Many2one("social.person", string="Person")
+    first_name = fields.Char(string="First name")
+    last_name = fields.Char(string="Last name")
+    fiscal_code = fields.Char(string="Codice fiscale")
+    phone = fields.Char()
+    topic_id = fields.Many2one(
+        "social.appointment.topic",
+        string="Topic",
+        default=lambda self: self.env["social.appointment.topic"].search([], limit=1),
+    )
+    desk_id = fields.Many2one(
+        "social.desk",
+        string="Desk",
+        domain="[('id', 'in', topic_desk_ids)]",
+        compute="_compute_desk_id",
+        store=True,
+        readonly=False,
+    )
+    topic_desk_ids = fields.Many2many(related="topic_id.desk_ids")
+    day = fields.Date(default=lambda self: fields.Date.context_today(self) + timedelta(days=1))
+    channel = fields.Selection(
+        [("phone", "Phone"), ("desk", "At the desk")], string="Booked by", default="phone"
+    )
+    slot_ids = fields.One2many("social.appointment.booking.slot", "wizard_id", string="Free times")
+    slot_id = fields.Many2one(
+        "social.appointment.booking.slot", string="Time", domain="[('wizard_id', '=', id)]"
+    )
+    search_message = fields.Char(readonly=True)
+    appointment_id = fields.Many2one("social.appointment", readonly=True)
+    confirmation = fields.Text(readonly=True)
+    can_send = fields.Boolean(compute="_compute_can_send")
+
+    @api.depends("topic_id")
+    def _compute_desk_id(self):
+        for wizard in self:
+            desks = wizard.topic_id.desk_ids
+            if wizard.desk_id not in desks:
+                mine = desks & self.env.user.social_desk_ids
+                wizard.desk_id = (mine or desks)[:1]
+
+    @api.depends("appointment_id.person_id.email")
+    def _compute_can_send(self):
+        for wizard in self:
+            wizard.can_send = bool(wizard.appointment_id.person_id.email)
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Book an appointment"),
+        }
+
+    def action_search_slots(self):
+        """The free times of the day; if there are none, of the first day that has some."""
+        self.ensure_one()
+        if not self.topic_id or not self.desk_id or not self.day:
+            raise UserError(self.env._("Choose a topic, a desk and a day."))
+        topic = self.topic_id
+        slots = topic._get_free_slots(self.desk_id, self.day, self.day, person=self.person_id)
+        self.search_message = False
+        if not slots:
+            horizon = fields.Date.context_today(self) + timedelta(days=topic.horizon_days)
+            later = topic._get_free_slots(self.desk_id, self.day, horizon, person=self.person_id)
+            if later:
+                first_day = later[0]["start_local"].date()
+                slots = [s for s in later if s["start_local"].date() == first_day]
+                self.search_message = self.env._(
+                    "No free time on %(day)s: here is the first day with free times.",
+                    day=format_date(self.env, self.day),
+                )
+                self.day = first_day
+            else:
+                self.search_message = self.env._(
+                    "No free time at this desk before the end of the booking horizon."
+                )
+        users = self.env["res.users"].sudo()
+        self.slot_id = False
+        self.slot_ids = [Command.clear()] + [
+            Command.create(
+                {
+                    "start": slot["start"],
+                    "stop": slot["stop"],
+                    "name": "%s · %s"
+                    % (
+                        format_time(self.env, slot["start_local"].time(), time_format="HH:mm"),
+                        ", ".join(users.browse(slot["operator_ids"]).mapped("name")),
+                    ),
+                    "operator_ids": [Command.set(slot["operator_ids"])],
+                }
+            )
+            for slot in slots
+        ]
+        self.slot_id = self.slot_ids[:1]
+        return self._reopen()
+
+    def _get_or_create_person(self):
+        if self.person_id:
+            return self.person_id
+        if not (self.first_name and self.last_name):
+            raise UserError(
+                self.env._("Choose the person, or give at least their first and last name.")
+            )
+        return self.env["social.person"].create(
+            {
+                "first_name": self.first_name,
+                "last_name": self.last_name,
+                "fiscal_code": self.fiscal_code or False,
+                "phone": self.phone or False,
+            }
+        )
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.slot_id:
+            raise UserError(self.env._("Choose one of the free times."))
+        person = self._get_or_create_person()
+        slot = self.slot_id
+        appointment = self.topic_id._book(
+            person, self.desk_id, slot.start, self.channel, operator_ids=slot.operator_ids.ids
+        )
+        self.write(
+            {
+                "person_id": person.id,
+                "appointment_id": appointment.id,
+                "confirmation": appointment._confirmation_text(),
+                "state": "done",
+            }
+        )
+        return self._reopen()
+
+    def action_send_confirmation(self):
+        self.ensure_one()
+        appointment = self.appointment_id
+        if not appointment.person_id.email:
+            raise UserError(self.env._("The person has no e-mail address."))
+        body = Markup("<br/>").join(escape(line) for line in self.confirmation.splitlines())
+        appointment.message_post(
+            body=body,
+            subject=self.env._("Your appointment %(name)s", name=appointment.name),
+            partner_ids=appointment.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Confirmation sent to %(email)s.", email=appointment.person_id.email
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_open_appointment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.appointment",
+            "res_id": self.appointment_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+
+class SocialAppointmentBookingSlot(models.TransientModel):
+    _name = "social.appointment.booking.slot"
+    _description = "Free time offered by the booking assistant"
+    _order = "start"
+
+    wizard_id = fields.Many2one(
+        "social.appointment.booking.wizard", required=True, ondelete="cascade"
+    )
+    name = fields.Char(required=True)
+    start = fields.Datetime(required=True)
+    stop = fields.Datetime(required=True)
+    operator_ids = fields.Many2many(
+        "res.users",
+        "social_appointment_booking_slot_user_rel",
+        "slot_id",
+        "user_id",
+        string="Operators",
+    )
