@@ -30,6 +30,7 @@
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/social_need_data.xml",
+        "data/calendar_alarm_data.xml",
         "views/social_municipality_views.xml",
         "views/social_desk_views.xml",
         "views/social_need_views.xml",
@@ -44,6 +45,12 @@
         "views/social_referral_views.xml",
         "views/res_config_settings_views.xml",
         "views/social_secretariat_menus.xml",
+        "views/social_appointment_topic_views.xml",
+        "views/social_appointment_views.xml",
+        "wizards/social_appointment_booking_views.xml",
+        "views/social_appointment_menus.xml",
+        "views/social_online_request_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -56,5 +63,6 @@
         "demo/social_desk_demo.xml",
         "demo/social_service_demo.xml",
         "demo/social_demo_history.xml",
+        "demo/social_appointment_topic_demo.xml",
     ],
 }

@@ -11,4 +11,9 @@ from . import social_person_access_log
 from . import social_consent
 from . import social_listening_session
 from . import social_referral
+from . import social_appointment_topic
+from . import social_appointment
+from . import social_person_appointment
+from . import social_desk_appointment
+from . import social_online_request
 from . import social_demo_history

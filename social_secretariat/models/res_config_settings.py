@@ -13,6 +13,12 @@ class ResConfigSettings(models.TransientModel):
     social_ack_days_normal = fields.Integer(
         related="company_id.social_ack_days_normal", readonly=False
     )
+    social_request_answer_hours = fields.Integer(
+        related="company_id.social_request_answer_hours", readonly=False
+    )
     social_coordinator_id = fields.Many2one(
         related="company_id.social_coordinator_id", readonly=False
+    )
+    social_max_open_appointments = fields.Integer(
+        related="company_id.social_max_open_appointments", readonly=False
     )

@@ -1,0 +1,3 @@
+from . import portal
+from . import catalogue
+from . import subject_data

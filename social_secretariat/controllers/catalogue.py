@@ -1,0 +1,79 @@
+import re
+
+from odoo import http
+from odoo.http import request
+
+
+class SocialServiceCatalogue(http.Controller):
+    """The public catalogue of services: what exists, for whom, what to bring, where to go."""
+
+    def _published_services(self):
+        # sudo: the catalogue is public; only published services of the current Ambito are
+        # listed, and the templates show catalogue fields only
+        return (
+            request.env["social.service"]
+            .sudo()
+            .search(
+                [("is_published", "=", True), ("company_id", "in", [False, request.env.company.id])]
+            )
+        )
+
+    @http.route("/social/services", type="http", auth="public", website=True, sitemap=True)
+    def catalogue(self, q=None, need=None, municipality=None, **kw):
+        services = self._published_services()
+        Need = request.env["social.need"].sudo()
+        Municipality = request.env["social.municipality"].sudo()
+        areas = Need.search([("parent_id", "=", False)])
+        municipalities = Municipality.search([("company_id", "=", request.env.company.id)])
+        area = Need.browse(int(need)) if need and need.isdigit() else Need
+        place = (
+            Municipality.browse(int(municipality))
+            if municipality and municipality.isdigit()
+            else Municipality
+        )
+        if q:
+            text = q.strip().lower()
+            services = services.filtered(
+                lambda s: text in (s.name or "").lower()
+                or text in (s.summary or "").lower()
+                or text in (s.target or "").lower()
+                or any(text in (n.name or "").lower() for n in s.need_ids)
+            )
+        if area.exists():
+            family = Need.search([("id", "child_of", area.id)])
+            services = services.filtered(lambda s: s.need_ids & family)
+        if place.exists():
+            services = services.filtered(
+                lambda s: (not s.desk_ids or place in s.desk_ids.municipality_id)
+                and (
+                    s.residence_requirement != "municipality"
+                    or place in s.residence_municipality_ids
+                )
+            )
+        return request.render(
+            "social_secretariat.social_service_catalogue",
+            {
+                "services": services,
+                "areas": areas,
+                "municipalities": municipalities,
+                "q": q or "",
+                "area": area,
+                "place": place,
+                "page_name": "social_services",
+            },
+        )
+
+    @http.route(
+        "/social/services/<string:slug>", type="http", auth="public", website=True, sitemap=False
+    )
+    def service_page(self, slug, **kw):
+        # "<name>-<id>" as made by ir.http._slug; the name part is only for people to read
+        match = re.search(r"(\d+)$", slug)
+        service_id = int(match.group(1)) if match else 0
+        service = self._published_services().filtered(lambda s: s.id == service_id)
+        if not service:
+            raise request.not_found()
+        return request.render(
+            "social_secretariat.social_service_page",
+            {"service": service, "page_name": "social_service"},
+        )
