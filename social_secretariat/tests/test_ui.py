@@ -48,3 +48,35 @@ class TestBackendUI(HttpCase):
         self.assertEqual(session.anon_age_band, "75_plus")
         self.assertEqual(session.service_ids, self.service)
         self.assertEqual(session.operator_ids, self.operator)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlineDeskUI(HttpCase):
+    def test_online_request_round_trip(self):
+        """A citizen writes from the portal, staff answer in the backend, the citizen reads it."""
+        citizen = self.env.ref("social_secretariat.user_citizen_demo")
+        self.start_tour("/my/social/requests/new", "social_online_request_tour", login="cittadino")
+        request = self.env["social.online.request"].search(
+            [
+                ("partner_id", "=", citizen.partner_id.id),
+                ("subject", "=", "Bollette arretrate tour"),
+            ]
+        )
+        self.assertEqual(request.preferred_channel, "phone")
+        self.assertEqual(request.state, "new")
+        self.assertTrue(request.answer_deadline)
+        worker = self.env.ref("social_secretariat.user_worker_demo")
+        request.with_user(worker).message_post(
+            body="Vi richiamiamo domani alle 10.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(request.state, "answered")
+        self.start_tour(
+            "/my/social/requests", "social_online_request_answer_tour", login="cittadino"
+        )
+        action = request.with_user(worker).action_convert_to_session()
+        session = self.env["social.listening.session"].browse(action["res_id"])
+        self.assertEqual(session.channel, "online")
+        self.assertEqual(request.state, "converted")
+        self.assertIn("Bollette arretrate tour", session.request)
