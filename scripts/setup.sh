@@ -6,7 +6,9 @@
 #      PostgreSQL server binaries unless an external server is configured);
 #   2. the Odoo 18.0 source tree ($ODOO_SRC, else the per-user cache, else a
 #      shallow clone of Odoo's upstream repository into that cache);
-#   3. the Python virtual environment .venv/ with requirements.txt and Odoo
+#   3. the npm development tools pinned in package-lock.json (axe-core for the
+#      accessibility tests) in node_modules/ (npm ci);
+#   4. the Python virtual environment .venv/ with requirements.txt and Odoo
 #      installed from its source tree (pip install -e).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -28,6 +30,7 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 command -v wkhtmltopdf >/dev/null 2>&1 || missing_pkgs+=(wkhtmltopdf)
 command -v pg_config >/dev/null 2>&1 || missing_pkgs+=(libpq-dev)
 command -v git >/dev/null 2>&1 || missing_pkgs+=(git)
+command -v npm >/dev/null 2>&1 || missing_pkgs+=(nodejs npm)
 if [ -z "${PGHOST:-}" ] && ! find_pg_bin >/dev/null; then
     missing_pkgs+=(postgresql postgresql-contrib)
 fi
@@ -82,7 +85,22 @@ or put one in the cache folder:
 fi
 echo "$src" > "$LOCAL/odoo-src"
 
-# --- 3. Python virtual environment -----------------------------------------
+# --- 3. npm development tools ----------------------------------------------
+# axe-core for the accessibility tests, at the version pinned in package-lock.json.
+npm_stamp="$(sha256sum < "$ROOT/package-lock.json" | cut -c1-16)"
+if [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] \
+        || [ "$(cat "$ROOT/node_modules/.stamp" 2>/dev/null)" != "$npm_stamp" ]; then
+    command -v npm >/dev/null 2>&1 || die "npm is missing: it installs axe-core for the accessibility tests (npm ci).
+Install Node.js and npm (e.g. sudo apt-get install -y nodejs npm), then run this again,
+or run it yourself in $ROOT:
+    npm ci --no-audit --no-fund"
+    say "Installing the npm development tools into node_modules/ (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) \
+        || die "npm ci failed (output above); run it again in $ROOT: npm ci --no-audit --no-fund"
+    echo "$npm_stamp" > "$ROOT/node_modules/.stamp"
+fi
+
+# --- 4. Python virtual environment -----------------------------------------
 find_python() {
     local c
     for c in "${PYTHON:-}" python3.11 python3; do
