@@ -51,6 +51,7 @@
         "views/social_appointment_menus.xml",
         "views/social_online_request_views.xml",
         "views/portal_templates.xml",
+        "views/portal_booking_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,3 +1,4 @@
 from . import portal
+from . import booking
 from . import catalogue
 from . import subject_data

@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools.mimetypes import guess_mimetype
@@ -25,6 +25,22 @@ class SocialPortal(portal.CustomerPortal):
             Request = request.env["social.online.request"]
             values["social_request_count"] = (
                 Request.search_count([]) if Request.has_access("read") else 0
+            )
+        if "social_appointment_count" in counters:
+            Appointment = request.env["social.appointment"]
+            person = Appointment._portal_person()
+            # sudo: citizens have no access right on appointments; only their own person's
+            # upcoming appointments are counted
+            values["social_appointment_count"] = (
+                Appointment.sudo().search_count(
+                    [
+                        ("person_id", "=", person.id),
+                        ("state", "=", "booked"),
+                        ("start", ">=", fields.Datetime.now()),
+                    ]
+                )
+                if person
+                else 0
             )
         return values
 

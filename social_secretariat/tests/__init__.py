@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_accessibility
 from . import test_appointment_booking
 from . import test_appointment_slots
 from . import test_groups
