@@ -2,6 +2,7 @@ from . import test_access
 from . import test_accessibility
 from . import test_appointment_booking
 from . import test_appointment_slots
+from . import test_booking_tours
 from . import test_groups
 from . import test_need
 from . import test_performance
