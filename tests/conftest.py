@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,14 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def odoo_server(tmp_path_factory):
+@contextmanager
+def running_odoo(db, log, workers=2):
+    """A real Odoo server (odoo-bin) on `db` with `workers` workers, on free loopback ports,
+    until the block ends."""
     conf = os.environ.get("SS_ODOO_CONF")
-    db = os.environ.get("SS_E2E_DB")
     if not conf or not db:
         pytest.fail("run the end-to-end tests through `make test` (SS_ODOO_CONF/SS_E2E_DB unset)")
     port, gevent_port = _free_port(), _free_port()
-    log = tmp_path_factory.mktemp("odoo") / "server.log"
     cmd = [
         sys.executable,
         str(ODOO_BIN),
@@ -44,7 +45,7 @@ def odoo_server(tmp_path_factory):
         f"--db-filter=^{db}$",
         f"--http-port={port}",
         f"--gevent-port={gevent_port}",
-        "--workers=2",
+        f"--workers={workers}",
         "--max-cron-threads=0",
         "--limit-time-real=300",
         "--log-level=warn",
@@ -53,25 +54,35 @@ def odoo_server(tmp_path_factory):
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"the Odoo server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{base_url}/web/login", timeout=5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
-        time.sleep(0.5)
-    yield {"url": base_url, "db": db, "log": log}
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"the Odoo server exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+                )
+            try:
+                if requests.get(f"{base_url}/web/login", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield {"url": base_url, "db": db, "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    with running_odoo(os.environ.get("SS_E2E_DB"), log) as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,21 +3,16 @@ exactly one gets the appointment, the nine others are told that the time has jus
 and the database holds one appointment for that time and operator."""
 
 import html
-import os
 import re
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from odoo_client import OdooClient
 
-from conftest import ODOO_BIN, ROOT, _free_port
+from conftest import running_odoo
 
 USERS = 10
 WORKERS = 4
@@ -27,49 +22,9 @@ WORKERS = 4
 def server4(odoo_server, tmp_path_factory):
     """A second server on the same database with more workers, so that the requests are really
     handled at the same time (the shared fixture has two)."""
-    port, gevent_port = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("odoo4") / "server.log"
-    cmd = [
-        sys.executable,
-        str(ODOO_BIN),
-        "-c",
-        os.environ["SS_ODOO_CONF"],
-        "-d",
-        odoo_server["db"],
-        f"--db-filter=^{odoo_server['db']}$",
-        f"--http-port={port}",
-        f"--gevent-port={gevent_port}",
-        f"--workers={WORKERS}",
-        "--max-cron-threads=0",
-        "--limit-time-real=300",
-        "--log-level=warn",
-        f"--logfile={log}",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"the Odoo server exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
-                )
-            try:
-                if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield {"url": url, "db": odoo_server["db"], "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_odoo(odoo_server["db"], log, workers=WORKERS) as server:
+        yield server
 
 
 def as_user(server, login):
