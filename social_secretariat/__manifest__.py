@@ -31,6 +31,7 @@
         "data/ir_cron_data.xml",
         "data/social_need_data.xml",
         "data/calendar_alarm_data.xml",
+        "data/auth_signup_data.xml",
         "views/social_municipality_views.xml",
         "views/social_desk_views.xml",
         "views/social_need_views.xml",
@@ -51,6 +52,7 @@
         "views/social_appointment_menus.xml",
         "views/social_online_request_views.xml",
         "views/portal_templates.xml",
+        "views/auth_signup_templates.xml",
         "views/portal_booking_templates.xml",
     ],
     "assets": {

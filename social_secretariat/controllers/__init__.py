@@ -2,3 +2,4 @@ from . import portal
 from . import booking
 from . import catalogue
 from . import subject_data
+from . import signup
