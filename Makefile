@@ -19,7 +19,9 @@ test: setup lint  ## every test (module, end-to-end, browser) on a throwaway dat
 	@bash scripts/test.sh $(ARGS)
 
 lint: setup  ## ruff and pylint-odoo through pre-commit
-	@.venv/bin/pre-commit run --all-files --show-diff-on-failure --color=always
+	@# every file git would commit, new ones included (--all-files sees tracked files only)
+	@.venv/bin/pre-commit run --show-diff-on-failure --color=always \
+		--files $$(git ls-files --cached --others --exclude-standard)
 
 i18n: setup  ## refresh each addon's .pot and merge it into i18n/it.po
 	@bash scripts/i18n.sh

@@ -32,9 +32,10 @@ class SocialSignup(AuthSignupHome):
         return super().web_auth_signup(*args, **kw)
 
     def do_signup(self, qcontext):
-        super().do_signup(qcontext)
+        result = super().do_signup(qcontext)
         if qcontext.get("social_privacy"):
             self._social_record_signup_consent(qcontext.get("login"))
+        return result
 
     def _social_record_signup_consent(self, login):
         # sudo: the new citizen (or the public user, with two-factor sign-in) has no right on
@@ -66,4 +67,3 @@ class SocialSignup(AuthSignupHome):
                 "note": request.env._("Privacy notice accepted when signing up on the portal."),
             }
         )
-        request.env.cr.commit()
