@@ -32,22 +32,11 @@ SCALE=$("$PY" -c "import sys; print(float(sys.argv[1]))" "$SCALE")  # 1 and 1.0:
 pg_env=$(bash "$ROOT/scripts/pg.sh" start test) || exit 1
 eval "$pg_env"
 
-cat > "$CONF" <<EOF
-[options]
-addons_path = $(addons_path)
-data_dir = $DATA_DIR
-db_host = $PGHOST
-db_port = $PGPORT
-db_user = $PGUSER
-db_password = ${PGPASSWORD:-False}
-list_db = False
-max_cron_threads = 0
-EOF
+write_odoo_conf "$CONF" "$DATA_DIR" "list_db = False" "max_cron_threads = 0"
 
 # The markers inside the seeded database: its scale, and the addon's source it was
 # last installed or upgraded with.
-src_hash=$(cd "$ROOT" && find social_secretariat -type f ! -path '*/__pycache__/*' ! -name '*.pyc' \
-    -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+src_hash=$(source_hash social_secretariat)
 
 db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
 param() {

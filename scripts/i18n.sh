@@ -10,16 +10,7 @@ DB="ssi18n_$$"
 TMP="$(mktemp -d)"
 trap 'dropdb --if-exists --force "$DB" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
 CONF="$TMP/odoo.conf"
-cat > "$CONF" <<CONF
-[options]
-addons_path = $(addons_path)
-data_dir = $TMP/data
-db_host = $PGHOST
-db_port = $PGPORT
-db_user = $PGUSER
-db_password = ${PGPASSWORD:-False}
-without_demo = all
-CONF
+write_odoo_conf "$CONF" "$TMP/data" "without_demo = all"
 say "Installing the addons (without demo) into a scratch database"
 "$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
 for addon in ${ADDONS//,/ }; do

@@ -39,6 +39,30 @@ addons_path() {
     echo "$path,$ROOT"
 }
 
+# write_odoo_conf FILE DATA_DIR [OPTION_LINE...]: an Odoo configuration for our addons on the
+# PostgreSQL server of the PG* environment (pg.sh start), plus the given option lines.
+write_odoo_conf() {
+    local file=$1 data_dir=$2
+    shift 2
+    {
+        echo "[options]"
+        echo "addons_path = $(addons_path)"
+        echo "data_dir = $data_dir"
+        echo "db_host = $PGHOST"
+        echo "db_port = $PGPORT"
+        echo "db_user = $PGUSER"
+        echo "db_password = ${PGPASSWORD:-False}"
+        printf '%s\n' "$@"
+    } > "$file"
+}
+
+# source_hash DIR...: a hash of the files of the given addons (relative to the checkout),
+# to tell whether a database was installed from the same source.
+source_hash() {
+    (cd "$ROOT" && find "$@" -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 \
+        | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
 # Kill a process and every descendant (children first collected, then killed),
 # so that no Odoo worker or Chromium is left behind after an interruption.
 descendants() {

@@ -19,29 +19,16 @@ eval "$pg_env"
 
 CONF="$LOCAL/odoo-run.conf"
 [ -f "$LOCAL/admin_passwd" ] || (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(18))' > "$LOCAL/admin_passwd")
-cat > "$CONF" <<CONF
-[options]
-addons_path = $(addons_path)
-data_dir = $LOCAL/data
-db_host = $PGHOST
-db_port = $PGPORT
-db_user = $PGUSER
-db_password = ${PGPASSWORD:-False}
-db_name = $RUN_DB
-dbfilter = ^$RUN_DB\$
-list_db = False
-admin_passwd = $(cat "$LOCAL/admin_passwd")
-http_port = $PORT
-gevent_port = $GEVENT_PORT
-without_demo = False
-CONF
+write_odoo_conf "$CONF" "$LOCAL/data" \
+    "db_name = $RUN_DB" \
+    "dbfilter = ^$RUN_DB\$" \
+    "list_db = False" \
+    "admin_passwd = $(cat "$LOCAL/admin_passwd")" \
+    "http_port = $PORT" \
+    "gevent_port = $GEVENT_PORT" \
+    "without_demo = False"
 
-source_hash() {
-    (cd "$ROOT" && find social_secretariat social_secretariat_network social_secretariat_reports \
-        -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum) \
-        | sha256sum | cut -c1-16
-}
-hash=$(source_hash)
+hash=$(source_hash social_secretariat social_secretariat_network social_secretariat_reports)
 state="$LOCAL/run-db.hash"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$RUN_DB'" | grep -q 1; then
     say "First run: creating the database '$RUN_DB' with the demo data (about a minute)"

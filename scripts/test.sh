@@ -46,22 +46,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cat > "$CONF" <<EOF
-[options]
-addons_path = $(addons_path)
-data_dir = $DATA_DIR
-db_host = $PGHOST
-db_port = $PGPORT
-db_user = $PGUSER
-db_password = ${PGPASSWORD:-False}
-db_name = $DB
-dbfilter = ^$DB\$
-list_db = False
-admin_passwd = test-$RUN_ID
-http_interface = 127.0.0.1
-without_demo = False
-max_cron_threads = 0
-EOF
+write_odoo_conf "$CONF" "$DATA_DIR" \
+    "db_name = $DB" \
+    "dbfilter = ^$DB\$" \
+    "list_db = False" \
+    "admin_passwd = test-$RUN_ID" \
+    "http_interface = 127.0.0.1" \
+    "without_demo = False" \
+    "max_cron_threads = 0"
 
 say "Installing $ADDONS with demo data into $DB"
 if ! "$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDONS" --load-language=it_IT --stop-after-init \
