@@ -208,20 +208,50 @@ class SocialAppointmentTopic(models.Model):
             return _utc_naive(self._desk_tz(desk).localize(datetime.combine(day, time.min)))
         return fields.Datetime.to_datetime(value)
 
-    def _operator_roles(self, operators):
-        """(social workers, educators) among `operators`, as DESIGN defines them."""
+    def _desk_staff(self, desk):
+        """{user id: (partner id, is a social worker)} of the operators who receive this topic
+        at `desk`: active internal users among the desk's operators; empty when the topic is
+        not offered there. One query, so that the slot engine's count stays fixed whatever
+        the number of operators (the ORM would read the relation, the users and their groups
+        one query each)."""
+        self.ensure_one()
         # the id from the registry's cache: no query to check that the group exists
         worker_group_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "social_secretariat.group_social_worker", raise_if_not_found=True
         )
-        workers = operators.filtered(lambda user: worker_group_id in user.groups_id.ids)
-        return workers, operators - workers
+        self.env["social.desk"].flush_model(["operator_ids"])
+        self.env["res.users"].flush_model(["active", "share", "partner_id", "groups_id"])
+        self.flush_recordset(["desk_ids"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT u.id, u.partner_id,
+                       EXISTS(SELECT 1 FROM res_groups_users_rel g
+                               WHERE g.uid = u.id AND g.gid = %(worker_group)s)
+                  FROM social_desk_res_users_rel rel
+                  JOIN res_users u ON u.id = rel.user_id
+                 WHERE rel.desk_id = %(desk)s
+                   AND u.active AND NOT u.share
+                   AND EXISTS(SELECT 1 FROM social_appointment_topic_desk_rel td
+                               WHERE td.topic_id = %(topic)s AND td.desk_id = %(desk)s)
+                 ORDER BY u.id
+                """,
+                worker_group=worker_group_id,
+                desk=desk.id,
+                topic=self.id,
+            )
+        )
+        return {
+            user_id: (partner_id, is_worker)
+            for user_id, partner_id, is_worker in self.env.cr.fetchall()
+        }
 
-    def _slot_context(self, desk, start, stop, operators, person=None, ignore_appointment=None):
+    def _slot_context(self, desk, start, stop, staff, person=None, ignore_appointment=None):
         """Everything needed to place appointments of this topic at `desk` between `start` and
-        `stop` (naive UTC): opening hours, each operator's working time (leaves removed) and
-        busy times, the person's busy times, and each operator's load (appointments in the
-        window). Queries: a constant number, whatever the window and the number of operators."""
+        `stop` (naive UTC) with the operators of `staff` (see `_desk_staff`): opening hours,
+        each operator's working time (leaves removed) and busy times, the person's busy times,
+        and each operator's load (appointments in the window). Queries: a constant number,
+        whatever the window and the number of operators."""
         self.ensure_one()
         tz = self._desk_tz(desk)
         start_aware = pytz.utc.localize(start)
@@ -233,13 +263,12 @@ class SocialAppointmentTopic(models.Model):
         desk_calendar = desk.resource_calendar_id
         # sudo: working times, leaves and agendas of colleagues are needed to find a free slot,
         # whoever books (a portal citizen, an operator of another desk); nothing is disclosed
-        operators = operators.sudo()
         resources = (
             self.env["resource.resource"]
             .sudo()
             .search_fetch(
                 [
-                    ("user_id", "in", operators.ids),
+                    ("user_id", "in", list(staff)),
                     ("company_id", "in", [False, desk.company_id.id]),
                 ],
                 ["user_id", "calendar_id", "company_id", "tz"],
@@ -265,14 +294,14 @@ class SocialAppointmentTopic(models.Model):
                 work[resource.user_id.id] = _to_utc_intervals(intervals[resource.id])
             if calendar == desk_calendar:
                 opening = _to_utc_intervals(intervals[False])
-        for operator in operators:
+        for user_id in staff:
             # no personal working time: the operator works when the desk is open
-            work.setdefault(operator.id, opening)
+            work.setdefault(user_id, opening)
 
-        keys = {f"user:{operator.id}": operator.id for operator in operators}
+        keys = {f"user:{user_id}": user_id for user_id in staff}
         if person:
             keys[f"person:{person.id}"] = False
-        partner_user = {operator.partner_id.id: operator.id for operator in operators}
+        partner_user = {partner_id: user_id for user_id, (partner_id, _worker) in staff.items()}
         busy = defaultdict(list)
         person_busy = []
         load = defaultdict(int)
@@ -401,12 +430,6 @@ class SocialAppointmentTopic(models.Model):
             now + timedelta(days=self.horizon_days),
         )
 
-    def _candidate_operators(self, desk, operator_ids=None):
-        operators = desk.sudo().operator_ids.filtered(lambda u: u.active and not u.share)
-        if operator_ids:
-            operators &= self.env["res.users"].browse(operator_ids)
-        return operators
-
     def _get_free_slots(
         self, desk, date_from, date_to, operator=None, person=None, ignore_appointment=None
     ):
@@ -417,7 +440,7 @@ class SocialAppointmentTopic(models.Model):
         desk time), operator_ids (list of ids)}] in time order."""
         self.ensure_one()
         desk.ensure_one()
-        if desk not in self.desk_ids or not desk.active or not desk.resource_calendar_id:
+        if not desk.active or not desk.resource_calendar_id:
             return []
         earliest, latest = self._booking_bounds()
         duration = timedelta(hours=self.duration)
@@ -426,13 +449,12 @@ class SocialAppointmentTopic(models.Model):
         if start >= stop:
             return []
         # all the desk's operators, even when one is asked for: a pair needs a colleague
-        operators = self._candidate_operators(desk)
-        if operator and operator not in operators:
+        staff = self._desk_staff(desk)
+        if not staff or (operator and operator.id not in staff):
             return []
-        workers, _educators = self._operator_roles(operators)
-        worker_ids = set(workers.ids)
+        worker_ids = {user_id for user_id, (_partner, worker) in staff.items() if worker}
         context = self._slot_context(
-            desk, start, stop, operators, person=person, ignore_appointment=ignore_appointment
+            desk, start, stop, staff, person=person, ignore_appointment=ignore_appointment
         )
         slots = []
         for slot_start in self._grid_starts(context["opening"], context["tz"]):
@@ -441,7 +463,7 @@ class SocialAppointmentTopic(models.Model):
                 continue
             if person and context["person_busy"].overlaps(slot_start, slot_stop):
                 continue
-            free = [u for u in operators.ids if self._is_free(context, u, slot_start, slot_stop)]
+            free = [u for u in staff if self._is_free(context, u, slot_start, slot_stop)]
             if not operator:
                 chosen = self._choose_operators(free, worker_ids, context)
             elif operator.id not in free:
@@ -526,11 +548,12 @@ class SocialAppointmentTopic(models.Model):
                     time=local.strftime("%H:%M"),
                 )
             )
-        desk_operators = self._candidate_operators(desk)
+        staff = self._desk_staff(desk)
+        worker_ids = {user_id for user_id, (_partner, worker) in staff.items() if worker}
         operators = self.env["res.users"]
         if operator_ids:
             operators = self.env["res.users"].browse(operator_ids).sudo()
-            strangers = operators - desk_operators
+            strangers = operators.filtered(lambda user: user.id not in staff)
             if strangers:
                 raise UserError(
                     self.env._(
@@ -539,7 +562,8 @@ class SocialAppointmentTopic(models.Model):
                         desk=desk.name,
                     )
                 )
-            workers, educators = self._operator_roles(operators)
+            workers = [user_id for user_id in operators.ids if user_id in worker_ids]
+            educators = [user_id for user_id in operators.ids if user_id not in worker_ids]
             if self.staffing == "one" and len(operators) != 1:
                 raise UserError(
                     self.env._("The topic %(topic)s is held by one operator.", topic=self.name)
@@ -555,7 +579,7 @@ class SocialAppointmentTopic(models.Model):
             desk,
             start,
             stop,
-            operators or desk_operators,
+            {user_id: staff[user_id] for user_id in operators.ids} if operators else staff,
             person=person,
             ignore_appointment=ignore_appointment,
         )
@@ -591,9 +615,8 @@ class SocialAppointmentTopic(models.Model):
                         )
                     )
             return operators.with_env(self.env)
-        workers, _educators = self._operator_roles(desk_operators)
-        free = [u for u in desk_operators.ids if self._is_free(context, u, start, stop)]
-        chosen = self._choose_operators(free, set(workers.ids), context)
+        free = [u for u in staff if self._is_free(context, u, start, stop)]
+        chosen = self._choose_operators(free, worker_ids, context)
         if not chosen:
             raise UserError(
                 self.env._(
