@@ -31,6 +31,7 @@
         "data/ir_cron_data.xml",
         "data/social_need_data.xml",
         "data/calendar_alarm_data.xml",
+        "data/mail_template_data.xml",
         "data/auth_signup_data.xml",
         "views/social_municipality_views.xml",
         "views/social_desk_views.xml",

@@ -409,7 +409,30 @@ class SocialAppointment(models.Model):
                     reason=(" " + reason) if reason else "",
                 )
             )
+        self._notify_citizen_cancelled()
         return True
+
+    def _notify_citizen_cancelled(self):
+        """Tell the citizen, by e-mail and in the appointment's portal conversation, that the
+        appointment is cancelled: archiving the calendar event sends nothing. Also when the
+        citizen cancelled it: the e-mail confirms it."""
+        template = self.env.ref(
+            "social_secretariat.mail_template_appointment_cancelled", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for appointment in self:
+            partner = appointment.person_id.partner_id
+            if not partner.email:
+                continue
+            # sudo: a citizen cancelling from the portal may not post on the staff record;
+            # mail_notify_author: the citizen is the author then, and must get the e-mail too
+            appointment.sudo().with_context(mail_notify_author=True).message_post_with_source(
+                template,
+                partner_ids=partner.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     def action_reset_booked(self):
         self._check_state(

@@ -92,11 +92,66 @@ class TestAppointmentBooking(AppointmentCase):
         self.assertFalse(busy_rows(appointment))
         self.assertFalse(appointment.calendar_event_id.active)
         self.assertIn("10:00", local_times(self.topic._get_free_slots(self.desk_b, day, day)))
-        note = appointment.message_ids[0]
+        note = appointment.message_ids.filtered(lambda m: m.subtype_id.internal)[0]
         self.assertIn("Ha trovato lavoro", note.body)
         self.assertEqual(note.partner_ids, self.operator_b.partner_id)
         with self.assertRaisesRegex(UserError, "Only a booked appointment"):
             appointment.action_cancel()
+
+    def cancel_mails(self, appointment):
+        """The e-mails queued for the citizen about the cancellation of `appointment`."""
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "social.appointment"),
+                    ("res_id", "=", appointment.id),
+                    ("recipient_ids", "in", self.person.partner_id.ids),
+                ]
+            )
+            .filtered(lambda mail: "cancelled" in (mail.subject or "").lower())
+        )
+
+    def test_cancel_by_desk_mails_the_citizen(self):
+        appointment = self.book("2026-03-25 10:00")
+        appointment.action_cancel(reason="Operatore in malattia")
+        mail = self.cancel_mails(appointment)
+        self.assertEqual(len(mail), 1, "one e-mail to the citizen")
+        self.assertIn(self.topic.name, mail.subject)
+        self.assertIn("Operatore in malattia", mail.body_html)
+        self.assertIn("10:00", mail.body_html, "the time at the desk")
+        self.assertIn("/social/book", mail.body_html)
+        # the message is public: the citizen reads it in the portal conversation too
+        message = appointment.message_ids.filtered(lambda m: m.subject == mail.subject)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertFalse(message.is_internal)
+
+    def test_cancel_by_citizen_confirmed_by_mail(self):
+        appointment = (
+            self.env["social.appointment"]
+            .with_user(self.citizen)
+            ._portal_book(self.person, self.topic, self.desk_b, utc("2026-03-25 10:00"))
+        )
+        appointment.action_portal_cancel("Non posso")
+        self.assertEqual(len(self.cancel_mails(appointment)), 1, "the author is told too")
+
+    def test_cancel_without_email_sends_nothing(self):
+        self.person.partner_id = self.env["res.partner"].create({"name": "Senza e-mail"})
+        appointment = self.book("2026-03-25 10:00")
+        appointment.action_cancel()
+        self.assertEqual(appointment.state, "cancelled")
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("res_id", "=", appointment.id),
+                    ("model", "=", "social.appointment"),
+                    ("subject", "ilike", "cancelled"),
+                ]
+            )
+        )
 
     def test_done_and_no_show_keep_the_time(self):
         appointment = self.book("2026-03-25 10:00")
