@@ -32,7 +32,7 @@ class SocialAppointmentBusy(models.Model):
     appointment_id = fields.Many2one(
         "social.appointment", required=True, ondelete="cascade", index=True
     )
-    resource_key = fields.Char(required=True, help="user:<id> or person:<id>")
+    resource_key = fields.Char(required=True, help="user:<id>, person:<id> or desk:<id>:<room>")
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
 
@@ -133,6 +133,15 @@ class SocialAppointment(models.Model):
     )
     session_id = fields.Many2one(
         "social.listening.session", string="Session", readonly=True, copy=False
+    )
+    # the request to the online desk it was booked for (the booking assistant sets it)
+    online_request_id = fields.Many2one(
+        "social.online.request",
+        string="Online request",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
     )
     cancel_reason = fields.Text(string="Reason for cancelling", copy=False)
     note = fields.Text(string="Notes for the staff")
@@ -257,6 +266,12 @@ class SocialAppointment(models.Model):
         self.ensure_one()
         return [f"user:{user.id}" for user in self.operator_ids] + [f"person:{self.person_id.id}"]
 
+    def _seat_keys(self):
+        """The busy keys of the desk's rooms ("desk:<id>:<n>"), when it has a limit."""
+        self.ensure_one()
+        desk = self.desk_id
+        return [f"desk:{desk.id}:{seat}" for seat in range(1, desk.appointment_seats + 1)]
+
     def _sync_busy(self):
         """Make the busy rows match the appointments: the new rows are inserted before the old
         ones are deleted, so that a move either takes its new time or fails leaving everything
@@ -264,16 +279,19 @@ class SocialAppointment(models.Model):
         a concurrent request) becomes a UserError."""
         if not self:
             return
-        self.flush_recordset(["start", "stop", "operator_ids", "person_id", "state"])
+        self.flush_recordset(["start", "stop", "operator_ids", "person_id", "state", "desk_id"])
+        holding = self.filtered(lambda appointment: appointment.state in HOLDING_STATES)
+        seated = holding.filtered(lambda appointment: appointment.desk_id.appointment_seats)
         rows = [
             SQL("(%s, %s, %s, %s)", appointment.id, key, appointment.start, appointment.stop)
-            for appointment in self
-            if appointment.state in HOLDING_STATES
+            for appointment in holding - seated
             for key in appointment._busy_keys()
         ]
         new_ids = []
         if rows:
             new_ids = self._insert_busy_rows(rows)
+        for appointment in seated:
+            new_ids += appointment._insert_busy_rows_in_a_room()
         self.env.cr.execute(
             SQL(
                 "DELETE FROM social_appointment_busy WHERE appointment_id = ANY(%s) "
@@ -285,6 +303,14 @@ class SocialAppointment(models.Model):
         self.env["social.appointment.busy"].invalidate_model()
 
     def _insert_busy_rows(self, rows):
+        new_ids = self._try_insert_busy_rows(rows)
+        if new_ids is None:
+            raise UserError(self.env._("This time has just been taken, please choose another."))
+        return new_ids
+
+    def _try_insert_busy_rows(self, rows):
+        """Insert the rows and return their ids, or None if they overlap rows of another
+        appointment (the exclusion constraint refused them; nothing is left behind)."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
@@ -297,9 +323,47 @@ class SocialAppointment(models.Model):
                 )
                 return [row[0] for row in self.env.cr.fetchall()]
         except pg_errors.ExclusionViolation:
+            return None
+
+    def _insert_busy_rows_in_a_room(self):
+        """The busy rows of an appointment at a desk with a limited number of rooms: its
+        operators, its person and one free room, which the exclusion constraint guards as it
+        guards an operator. Two bookings racing for the same room: the loser tries the other
+        rooms free at that time before giving up."""
+        self.ensure_one()
+        seat_keys = self._seat_keys()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT resource_key FROM social_appointment_busy
+                 WHERE resource_key = ANY(%s)
+                   AND tsrange(start, stop) && tsrange(%s, %s)
+                   AND appointment_id != %s
+                """,
+                seat_keys,
+                self.start,
+                self.stop,
+                self.id,
+            )
+        )
+        taken = {key for (key,) in self.env.cr.fetchall()}
+        free = [key for key in seat_keys if key not in taken]
+        if not free:
             raise UserError(
-                self.env._("This time has just been taken, please choose another.")
-            ) from None
+                self.env._(
+                    "All the rooms of %(desk)s are taken at this time: choose another.",
+                    desk=self.desk_id.name,
+                )
+            )
+        for seat_key in free:
+            rows = [
+                SQL("(%s, %s, %s, %s)", self.id, key, self.start, self.stop)
+                for key in [*self._busy_keys(), seat_key]
+            ]
+            new_ids = self._try_insert_busy_rows(rows)
+            if new_ids is not None:
+                return new_ids
+        raise UserError(self.env._("This time has just been taken, please choose another."))
 
     def _event_values(self):
         self.ensure_one()

@@ -301,9 +301,13 @@ class SocialAppointmentTopic(models.Model):
         keys = {f"user:{user_id}": user_id for user_id in staff}
         if person:
             keys[f"person:{person.id}"] = False
+        # a desk with a limited number of rooms: each room is taken like an operator
+        seat_keys = [f"desk:{desk.id}:{seat}" for seat in range(1, desk.appointment_seats + 1)]
+        keys.update(dict.fromkeys(seat_keys, False))
         partner_user = {partner_id: user_id for user_id, (partner_id, _worker) in staff.items()}
         busy = defaultdict(list)
         person_busy = []
+        seat_busy = defaultdict(list)
         load = defaultdict(int)
         self.env["calendar.attendee"].flush_model(["partner_id", "event_id", "state"])
         self.env["calendar.event"].flush_model(
@@ -363,6 +367,8 @@ class SocialAppointmentTopic(models.Model):
                 if user_id:
                     busy[user_id].append((busy_start, busy_stop))
                     load[user_id] += 1
+                elif key.startswith("desk:"):
+                    seat_busy[key].append((busy_start, busy_stop))
                 else:
                     person_busy.append((busy_start, busy_stop))
                 continue
@@ -380,8 +386,14 @@ class SocialAppointmentTopic(models.Model):
             "work": {user_id: _Spans(spans) for user_id, spans in work.items()},
             "busy": {user_id: _Spans(spans) for user_id, spans in busy.items()},
             "person_busy": _Spans(person_busy),
+            "seats": [_Spans(seat_busy[key]) for key in seat_keys],
             "load": load,
         }
+
+    def _room_free(self, context, start, stop):
+        """Whether a room of the desk is free (always, when the desk sets no limit)."""
+        seats = context["seats"]
+        return not seats or any(not seat.overlaps(start, stop) for seat in seats)
 
     def _grid_starts(self, opening, tz):
         """Start times (naive UTC) on the topic's grid inside the opening intervals: multiples of
@@ -462,6 +474,8 @@ class SocialAppointmentTopic(models.Model):
             if slot_start < earliest or slot_start > latest:
                 continue
             if person and context["person_busy"].overlaps(slot_start, slot_stop):
+                continue
+            if not self._room_free(context, slot_start, slot_stop):
                 continue
             free = [u for u in staff if self._is_free(context, u, slot_start, slot_stop)]
             if not operator:
@@ -595,6 +609,13 @@ class SocialAppointmentTopic(models.Model):
             raise UserError(
                 self.env._(
                     "%(person)s already has an appointment at this time.", person=person.name
+                )
+            )
+        if not self._room_free(context, start, stop):
+            raise UserError(
+                self.env._(
+                    "All the rooms of %(desk)s are taken at this time: choose another.",
+                    desk=desk.name,
                 )
             )
         if operators:

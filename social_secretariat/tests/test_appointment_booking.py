@@ -2,10 +2,12 @@ from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
+from odoo.tools import mute_logger
 
 from .common_appointment import AppointmentCase, local_times, utc
 
@@ -152,6 +154,42 @@ class TestAppointmentBooking(AppointmentCase):
                 ]
             )
         )
+
+    def test_rooms_limit_the_appointments_at_the_same_time(self):
+        """Desk A has two operators but one room: one appointment at a time."""
+        self.desk_a.appointment_seats = 1
+        day = date(2026, 3, 25)
+        first = self.book("2026-03-25 10:00", desk=self.desk_a)
+        self.assertIn(f"desk:{self.desk_a.id}:1", [row[0] for row in busy_rows(first)])
+        slots = local_times(self.topic._get_free_slots(self.desk_a, day, day))
+        self.assertNotIn("10:00", slots, "the other operator is free, the room is not")
+        self.assertIn("10:30", slots)
+        with self.assertRaisesRegex(UserError, "All the rooms of .* are taken"):
+            self.book("2026-03-25 10:00", person=self.person_2, desk=self.desk_a)
+        # the database refuses it too, when the check is passed by (a race)
+        Topic = type(self.env["social.appointment.topic"])
+        with patch.object(Topic, "_check_slot", return_value=self.worker):
+            with self.assertRaisesRegex(UserError, "All the rooms of .* are taken"):
+                self.book("2026-03-25 10:00", person=self.person_2, desk=self.desk_a)
+        first.action_cancel()
+        self.assertIn("10:00", local_times(self.topic._get_free_slots(self.desk_a, day, day)))
+
+    def test_two_rooms_two_appointments(self):
+        self.desk_a.appointment_seats = 2
+        first = self.book("2026-03-25 10:00", desk=self.desk_a)
+        second = self.book("2026-03-25 10:00", person=self.person_2, desk=self.desk_a)
+        rooms = {
+            key for appointment in first | second for key, *_times in busy_rows(appointment)
+        } & {f"desk:{self.desk_a.id}:1", f"desk:{self.desk_a.id}:2"}
+        self.assertEqual(len(rooms), 2, "each in its own room")
+        self.assertNotEqual(first.operator_ids, second.operator_ids)
+        # a move keeps a room: 10:00 -> 10:15 overlaps its own time only
+        self.topic.slot_step = 15
+        first._reschedule(utc("2026-03-25 10:15"))
+        self.assertEqual(len(busy_rows(first)), 3)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.desk_a.appointment_seats = -1
+            self.desk_a.flush_recordset()
 
     def test_done_and_no_show_keep_the_time(self):
         appointment = self.book("2026-03-25 10:00")
