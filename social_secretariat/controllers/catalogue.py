@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from odoo import http
 from odoo.http import request
@@ -17,6 +18,31 @@ class SocialServiceCatalogue(http.Controller):
                 [("is_published", "=", True), ("company_id", "in", [False, request.env.company.id])]
             )
         )
+
+    def _booking_topics(self, service):
+        """The topics a citizen can book online about `service`, with the link that opens the
+        booking pages (controllers/booking.py) on that topic: [{topic, url}]."""
+        # sudo: topics are staff configuration, which public visitors cannot read; only the
+        # active, online-bookable topics serving this published service are listed, and the
+        # page shows their name only. The booking pages check again what the citizen may book.
+        topics = (
+            request.env["social.appointment.topic"]
+            .sudo()
+            .search(
+                [
+                    ("service_ids", "in", service.ids),
+                    ("is_online_bookable", "=", True),
+                    ("company_id", "in", (service.company_id or request.env.company).ids),
+                ]
+            )
+        )
+        return [
+            # step 2 of the booking, the topic chosen (the login comes first for visitors)
+            {"topic": topic, "url": f"/social/book/desk?{urlencode({'topic': topic.id})}"}
+            for topic in topics
+            # a desk the booking pages offer (as booking.py's _social_desks): open, with hours
+            if topic.desk_ids.filtered(lambda d: d.active and d.resource_calendar_id)
+        ]
 
     @http.route("/social/services", type="http", auth="public", website=True, sitemap=True)
     def catalogue(self, q=None, need=None, municipality=None, **kw):
@@ -75,5 +101,9 @@ class SocialServiceCatalogue(http.Controller):
             raise request.not_found()
         return request.render(
             "social_secretariat.social_service_page",
-            {"service": service, "page_name": "social_service"},
+            {
+                "service": service,
+                "booking_topics": self._booking_topics(service),
+                "page_name": "social_service",
+            },
         )

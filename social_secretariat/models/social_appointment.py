@@ -556,6 +556,16 @@ class SocialAppointment(models.Model):
         tz = self.desk_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
         return format_datetime(self.env, self.start, tz=tz, dt_format="short")
 
+    def _local_when_text(self):
+        """The start in words, for the citizen: "mercoledì 25 marzo 2026, 10:00"."""
+        self.ensure_one()
+        tz = self.desk_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
+        local = pytz.utc.localize(self.start).astimezone(pytz.timezone(tz))
+        return "%s, %s" % (
+            format_date(self.env, local.date(), date_format="EEEE d MMMM y"),
+            format_time(self.env, local.time(), time_format="HH:mm"),
+        )
+
     def _confirmation_text(self):
         """What to read out or send to the person: when, where, what to bring, how to cancel."""
         self.ensure_one()

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 OPEN_STATES = ("new", "assigned")
 
@@ -66,12 +68,30 @@ class SocialOnlineRequest(models.Model):
     first_answer_date = fields.Datetime(readonly=True, copy=False)
     is_late = fields.Boolean(string="Late", compute="_compute_is_late", search="_search_is_late")
     session_id = fields.Many2one("social.listening.session", readonly=True, copy=False)
+    # staff only: citizens read their request, not the staff's appointment records
+    appointment_ids = fields.One2many(
+        "social.appointment",
+        "online_request_id",
+        string="Appointments",
+        groups="social_secretariat.group_social_operator",
+    )
+    appointment_count = fields.Integer(
+        compute="_compute_appointment_count", groups="social_secretariat.group_social_operator"
+    )
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/social/requests/{request.id}"
         return result
+
+    def _compute_appointment_count(self):
+        groups = self.env["social.appointment"]._read_group(
+            [("online_request_id", "in", self.ids)], ["online_request_id"], ["__count"]
+        )
+        counts = {request.id: count for request, count in groups}
+        for request in self:
+            request.appointment_count = counts.get(request.id, 0)
 
     @api.depends("answer_deadline", "first_answer_date", "state")
     def _compute_is_late(self):
@@ -218,3 +238,130 @@ class SocialOnlineRequest(models.Model):
             "res_id": session.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------
+    # Appointment: the request taken on by booking one
+    # ------------------------------------------------------------
+
+    def _check_can_book_appointment(self):
+        """Staff who may handle the request, while it is open (as for a listening session)."""
+        if not self.env.user.has_group("social_secretariat.group_social_operator"):
+            raise AccessError(
+                self.env._(
+                    "Only the staff of the social secretariat can book an appointment for a "
+                    "request."
+                )
+            )
+        # the record rules: an operator handles the requests of their desks or assigned to them
+        self.check_access("write")
+        if any(request.state in ("converted", "closed") for request in self):
+            raise UserError(self.env._("This request is already taken on or closed."))
+
+    def _find_person(self):
+        """The requester's person file, if there is one: the request's, or the one linked to
+        the requester's contact. Searched with sudo: the requester is identified by their own
+        account, so that file is theirs even if this user has never met them (it was created,
+        say, when the citizen booked online). A second file would split their history, and
+        the portal, which shows the citizen the records of one file, would not show them what
+        is booked on the other. The lookup is logged in the person's access log."""
+        self.ensure_one()
+        if self.person_id:
+            return self.person_id
+        person = (
+            self.env["social.person"]
+            .sudo()
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)],
+                limit=1,
+            )
+        )
+        if person and not person.with_env(self.env).has_access("read"):
+            person._log_file_access("lookup")
+        return person.with_env(self.env)
+
+    def _suggest_appointment_topic(self, person):
+        """(topic, desk) to offer first: a topic about the request's area of need, at a desk in
+        the person's municipality if one of the topics is offered there. Either may be empty:
+        the booking assistant then falls back on its own defaults."""
+        self.ensure_one()
+        Topic = self.env["social.appointment.topic"]
+        Desk = self.env["social.desk"]
+        if not self.need_id:
+            return Topic, Desk
+        topics = Topic.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                # the area of need or any need under it
+                ("need_ids", "child_of", self.need_id.id),
+                ("desk_ids", "!=", False),
+            ]
+        )
+        places = self.env["social.municipality"]
+        # only from a file this user may read: the suggestion must not reveal a hidden address
+        if person and person.has_access("read"):
+            places = person.residence_municipality_id | person.domicile_municipality_id
+        if places:
+            for topic in topics:
+                near = topic.desk_ids.filtered(lambda d, p=places: d.municipality_id in p)
+                if near:
+                    return topic, ((near & self.env.user.social_desk_ids) or near)[:1]
+        return topics[:1], Desk
+
+    def action_book_appointment(self):
+        """Take the request on by booking an appointment: the staff booking assistant, filled
+        in from the request (the requester, a topic about their need, the online channel).
+        The booking links the appointment to the request and tells the citizen
+        (`_appointment_booked`); closing the assistant without booking changes nothing."""
+        self.ensure_one()
+        self._check_can_book_appointment()
+        person = self._find_person()
+        topic, desk = self._suggest_appointment_topic(person)
+        values = {
+            "online_request_id": self.id,
+            "person_id": person.id,
+            "channel": "portal",
+        }
+        if topic:
+            values["topic_id"] = topic.id
+        if desk:
+            values["desk_id"] = desk.id
+        wizard = self.env["social.appointment.booking.wizard"].create(values)
+        return wizard._reopen()
+
+    def _appointment_booked(self, appointment):
+        """`appointment` was booked for this request: link the person, take the request on (as
+        `action_convert_to_session` does) and tell the citizen in the conversation, which they
+        read on the portal: when, where, what to bring, and where to move or cancel it."""
+        self.ensure_one()
+        self.write(
+            {
+                "person_id": appointment.person_id.id,
+                "state": "converted",
+                "user_id": self.user_id.id or self.env.uid,
+            }
+        )
+        # in the citizen's language: the message is written for them
+        lang = self.partner_id.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        details = appointment.with_context(lang=lang)._confirmation_text()
+        body = Markup('<p>%s</p><p>%s</p><p><a href="%s">%s</a></p>') % (
+            env._("Your request has been taken on: we have booked an appointment for you."),
+            Markup("<br/>").join(details.splitlines()),
+            appointment.access_url,
+            env._("See your appointment, move it or cancel it"),
+        )
+        # a public comment (not a note): the citizen sees it in the portal and is notified
+        self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment")
+
+    def action_view_appointments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_secretariat.social_appointment_action"
+        )
+        action.update(
+            domain=[("online_request_id", "=", self.id)],
+            context={},
+            view_mode="list,calendar,form",
+            views=[(False, "list"), (False, "calendar"), (False, "form")],
+        )
+        return action

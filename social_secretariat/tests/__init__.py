@@ -5,8 +5,10 @@ from . import test_appointment_slots
 from . import test_booking_tours
 from . import test_groups
 from . import test_need
+from . import test_online_request_appointment
 from . import test_performance
 from . import test_person
 from . import test_referral
+from . import test_service_page_booking
 from . import test_session
 from . import test_ui

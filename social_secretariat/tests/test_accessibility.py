@@ -94,6 +94,11 @@ class TestPortalAccessibility(HttpCase):
         self.assertTrue(self.service, "the demo data has no published service")
         self._axe(f"/social/services/{self.env['ir.http']._slug(self.service)}")
 
+    def test_service_page_with_booking_links(self):
+        # served by a topic bookable online: the page shows the "Book an appointment" links
+        service = self.env.ref("social_secretariat.service_contributo_affitto_demo")
+        self._axe(f"/social/services/{self.env['ir.http']._slug(service)}")
+
     def test_portal_home(self):
         self._axe("/my", login="cittadino")
 

@@ -112,7 +112,10 @@ class TestAppointmentBooking(AppointmentCase):
                     ("recipient_ids", "in", self.person.partner_id.ids),
                 ]
             )
-            .filtered(lambda mail: "cancelled" in (mail.subject or "").lower())
+            .filtered(
+                lambda mail: "cancelled" in (mail.subject or "").lower()
+                or "annullato" in (mail.subject or "").lower()
+            )
         )
 
     def test_cancel_by_desk_mails_the_citizen(self):
@@ -128,6 +131,15 @@ class TestAppointmentBooking(AppointmentCase):
         message = appointment.message_ids.filtered(lambda m: m.subject == mail.subject)
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
         self.assertFalse(message.is_internal)
+
+    def test_cancel_mail_in_the_citizens_language(self):
+        self.person.partner_id.lang = "it_IT"  # loaded by the test run (--load-language)
+        appointment = self.book("2026-03-25 10:00")
+        appointment.action_cancel()
+        mail = self.cancel_mails(appointment)
+        self.assertIn("Appuntamento annullato", mail.subject)
+        self.assertIn("il tuo appuntamento", mail.body_html)
+        self.assertIn("mercoledì 25 marzo 2026, 10:00", mail.body_html, "the date in words")
 
     def test_cancel_by_citizen_confirmed_by_mail(self):
         appointment = (

@@ -36,8 +36,13 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     topic_desk_ids = fields.Many2many(related="topic_id.desk_ids")
     day = fields.Date(default=lambda self: fields.Date.context_today(self) + timedelta(days=1))
     channel = fields.Selection(
-        [("phone", "Phone"), ("desk", "At the desk")], string="Booked by", default="phone"
+        # portal: booked for a request the citizen wrote to the online desk
+        [("phone", "Phone"), ("desk", "At the desk"), ("portal", "Portal")],
+        string="Booked by",
+        default="phone",
     )
+    online_request_id = fields.Many2one("social.online.request", readonly=True)
+    request_partner_id = fields.Many2one(related="online_request_id.partner_id")
     slot_ids = fields.One2many("social.appointment.booking.slot", "wizard_id", string="Free times")
     slot_id = fields.Many2one(
         "social.appointment.booking.slot", string="Time", domain="[('wizard_id', '=', id)]"
@@ -58,7 +63,12 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     @api.depends("appointment_id.person_id.email")
     def _compute_can_send(self):
         for wizard in self:
-            wizard.can_send = bool(wizard.appointment_id.person_id.email)
+            wizard.can_send = bool(wizard._person_email())
+
+    def _person_email(self):
+        # sudo: booked for an online request, the person's file may be one this user cannot
+        # read; their e-mail address is the requester's, whom this user is answering
+        return self.appointment_id.sudo().person_id.email
 
     def _reopen(self):
         return {
@@ -116,6 +126,11 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     def _get_or_create_person(self):
         if self.person_id:
             return self.person_id
+        if self.online_request_id:
+            # the requester: their file, or a new one linked to their contact, so that their
+            # portal shows the appointment
+            request = self.online_request_id
+            return request._find_person() or request._get_or_create_person()
         if not (self.first_name and self.last_name):
             raise UserError(
                 self.env._("Choose the person, or give at least their first and last name.")
@@ -133,11 +148,25 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         self.ensure_one()
         if not self.slot_id:
             raise UserError(self.env._("Choose one of the free times."))
-        person = self._get_or_create_person()
+        request = self.online_request_id
+        if request:
+            request._check_can_book_appointment()
         slot = self.slot_id
-        appointment = self.topic_id._book(
-            person, self.desk_id, slot.start, self.channel, operator_ids=slot.operator_ids.ids
-        )
+        # all or nothing: a refused booking leaves no new person file and the request as it was
+        with self.env.cr.savepoint():
+            person = self._get_or_create_person()
+            topic, desk, values = self.topic_id, self.desk_id, {}
+            if request:
+                # sudo: the requester's own file may be one this user has never met (created
+                # when the citizen booked online, say), which the booking must read; the request,
+                # which this user may handle (checked above), identifies the file as theirs
+                topic, desk, person = topic.sudo(), desk.sudo(), person.sudo()
+                values["online_request_id"] = request.id
+            appointment = topic._book(
+                person, desk, slot.start, self.channel, operator_ids=slot.operator_ids.ids, **values
+            )
+            if request:
+                request._appointment_booked(appointment)
         self.write(
             {
                 "person_id": person.id,
@@ -151,7 +180,8 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     def action_send_confirmation(self):
         self.ensure_one()
         appointment = self.appointment_id
-        if not appointment.person_id.email:
+        email = self._person_email()
+        if not email:
             raise UserError(self.env._("The person has no e-mail address."))
         body = Markup("<br/>").join(escape(line) for line in self.confirmation.splitlines())
         appointment.message_post(
@@ -166,9 +196,7 @@ class SocialAppointmentBookingWizard(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._(
-                    "Confirmation sent to %(email)s.", email=appointment.person_id.email
-                ),
+                "message": self.env._("Confirmation sent to %(email)s.", email=email),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
