@@ -7,6 +7,7 @@ from psycopg2 import errors as pg_errors
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime, format_time
+from odoo.tools.sql import create_index
 
 BOOKING_CHANNELS = [
     ("portal", "Portal"),
@@ -202,6 +203,25 @@ class SocialAppointment(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        # The slot engine reads the operators' agendas for a window of days (see
+        # social.appointment.topic._slot_context). calendar indexes neither the attendees nor
+        # the events' times, and every appointment adds an event: without these, the agenda
+        # query reads the whole history of both tables at every slot page.
+        create_index(
+            self.env.cr,
+            "social_calendar_attendee_partner_event_idx",
+            "calendar_attendee",
+            ["partner_id", "event_id"],
+        )
+        create_index(
+            self.env.cr,
+            "social_calendar_event_agenda_stop_idx",
+            "calendar_event",
+            ["stop"],
+            where="res_model IS DISTINCT FROM 'social.appointment'",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
@@ -337,7 +357,7 @@ class SocialAppointment(models.Model):
                 """
                 SELECT DISTINCT resource_key FROM social_appointment_busy
                  WHERE resource_key = ANY(%s)
-                   AND tsrange(start, stop) && tsrange(%s, %s)
+                   AND tsrange(start, stop, '[)') && tsrange(%s, %s, '[)')
                    AND appointment_id != %s
                 """,
                 seat_keys,

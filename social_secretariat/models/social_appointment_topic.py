@@ -319,19 +319,22 @@ class SocialAppointmentTopic(models.Model):
                 "allday",
                 "start_date",
                 "stop_date",
-                "res_model_id",
+                "res_model",
             ]
         )
         # One query for all the busy times: the time taken by appointments (their busy rows),
         # and the operators' own agendas: events they attend and have not declined, shown as
         # busy, other than the appointments' own events (already counted by their rows).
+        # Both halves are written for the indexes of `social.appointment.init`: the range
+        # expression of the exclusion constraint, the agenda index without appointments'
+        # events; so the cost follows the window, not the years of history.
         self.env.cr.execute(
             SQL(
                 """
                 SELECT resource_key, NULL, start, stop, FALSE, NULL::date, NULL::date
                   FROM social_appointment_busy
                  WHERE resource_key = ANY(%(keys)s)
-                   AND tsrange(start, stop) && tsrange(%(start)s, %(stop)s)
+                   AND tsrange(start, stop, '[)') && tsrange(%(start)s, %(stop)s, '[)')
                    AND appointment_id != %(ignore)s
                  UNION ALL
                 SELECT NULL, a.partner_id, e.start, e.stop, e.allday, e.start_date, e.stop_date
@@ -343,14 +346,13 @@ class SocialAppointmentTopic(models.Model):
                    AND e.show_as = 'busy'
                    AND e.start < %(stop)s
                    AND e.stop > %(start)s - interval '1 day'
-                   AND e.res_model_id IS DISTINCT FROM %(model_id)s
+                   AND e.res_model IS DISTINCT FROM 'social.appointment'
                 """,
                 keys=list(keys),
                 partners=list(partner_user),
                 start=start,
                 stop=stop,
                 ignore=ignore_appointment.id if ignore_appointment else 0,
-                model_id=self.env["ir.model"]._get_id("social.appointment"),
             )
         )
         for (
