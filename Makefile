@@ -4,10 +4,10 @@ SHELL := /bin/bash
 PORT ?= 8069
 export PORT
 
-.PHONY: help setup run test lint i18n bench stop reset clean
+.PHONY: help setup run test lint i18n bench bench-booking stop reset clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 setup:  ## install what is missing: system packages, Odoo 18.0 source, .venv/
 	@bash scripts/setup.sh
@@ -28,6 +28,9 @@ i18n: setup  ## refresh each addon's .pot and merge it into i18n/it.po
 
 bench: setup  ## benchmarks (printed figures; not part of make test)
 	@bash bench/run_core.sh
+
+bench-booking: setup  ## the booking benchmark: 28 days of free slots, against OCA resource_booking
+	@bash bench/run_booking.sh
 
 stop:  ## stop the embedded PostgreSQL clusters
 	@bash scripts/pg.sh stop

@@ -13,18 +13,14 @@
 # The benchmark measures on both: the query count of creating a session must not
 # depend on the size of the database. Every measurement is rolled back.
 # Figures are printed, never asserted: this is not part of `make test`.
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 SCALE="${SCALE:-1.0}"
 REUSE="${REUSE:-0}"
 DB="${BENCH_DB:-ss_bench_core}"
 EMPTY_DB="${DB}_empty"
-OUT="$ROOT/bench/out"
 CONF="$OUT/odoo-bench.conf"
-DATA_DIR="$OUT/data"
-mkdir -p "$OUT"
 
-[ -x "$PY" ] || die "no .venv: run 'make setup' first"
 "$PY" -c "import sys; s = float(sys.argv[1]); sys.exit(0 if 0 < s <= 10 else 1)" "$SCALE" 2>/dev/null \
     || die "SCALE must be a number in (0, 10], e.g. SCALE=0.01 (got '$SCALE')"
 SCALE=$("$PY" -c "import sys; print(float(sys.argv[1]))" "$SCALE")  # 1 and 1.0: the same marker
@@ -38,15 +34,6 @@ write_odoo_conf "$CONF" "$DATA_DIR" "list_db = False" "max_cron_threads = 0"
 # last installed or upgraded with.
 src_hash=$(source_hash social_secretariat)
 
-db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
-param() {
-    psql -d "$1" -tAc "SELECT value FROM ir_config_parameter WHERE key = '$2'" 2>/dev/null || true
-}
-set_param() {
-    psql -q -d "$1" -c "INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
-        create_date, write_date) VALUES ('$2', '$3', 1, 1, now(), now())
-        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
-}
 upgrade() {  # upgrade social_secretariat in a database; the log goes to $OUT
     rm -f "$OUT/upgrade-$1.log"
     "$PY" -m odoo -c "$CONF" -d "$1" -u social_secretariat --stop-after-init --log-level=warn \
@@ -80,16 +67,7 @@ if [ "$reuse" = 0 ]; then
     rm -rf "$DATA_DIR/filestore/$DB" "$DATA_DIR/filestore/$EMPTY_DB"
 
     say "Installing social_secretariat without demo data into $EMPTY_DB"
-    rm -f "$OUT/install.log"  # Odoo appends to its log file
-    if ! "$PY" -m odoo -c "$CONF" -d "$EMPTY_DB" -i social_secretariat --without-demo=all \
-            --stop-after-init --log-level=warn --logfile="$OUT/install.log"; then
-        tail -40 "$OUT/install.log" >&2
-        die "installing social_secretariat failed (log above)"
-    fi
-    if grep -E ' (ERROR|CRITICAL) ' "$OUT/install.log" >/dev/null; then
-        grep -E -A15 ' (ERROR|CRITICAL) ' "$OUT/install.log" | head -60 >&2
-        die "the install logged errors (above)"
-    fi
+    install_addons "$CONF" "$EMPTY_DB" social_secretariat "$OUT/install.log"
 
     say "Small setup (ORM): municipalities, desks, operators, needs, services"
     "$PY" "$ROOT/bench/seed_core.py" -c "$CONF" -d "$EMPTY_DB" --phase small

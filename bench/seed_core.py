@@ -348,6 +348,25 @@ def columns_of(cr, table):
     return [row[0] for row in cr.fetchall()]
 
 
+def insert_like(cr, table, template_id, own, source, where=None):
+    """INSERT INTO table SELECT ... FROM source (aliased s), the row `template_id` of the table
+    (aliased t): the columns of `own` ({column: SQL}) from the source, every other column (those
+    other modules add included) copied from the template, a row made by the ORM."""
+    columns = columns_of(cr, table)
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s, %s t WHERE t.id = %s AND (%s)",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL(", ").join(own.get(c, SQL("t.%s", SQL.identifier(c))) for c in columns),
+            source,
+            SQL.identifier(table),
+            template_id,
+            where or SQL("TRUE"),
+        )
+    )
+
+
 def copy_rows(cr, table, columns, rows):
     buffer = io.StringIO()
     for row in rows:
@@ -482,17 +501,8 @@ def seed_persons(env, setup, count, now):
         "create_date": SQL("s.created"),
         "write_date": SQL("s.created"),
     }
-    columns = columns_of(cr, "res_partner")
     with Timer(f"{count} res_partner rows (INSERT ... SELECT)"):
-        cr.execute(
-            SQL(
-                "INSERT INTO res_partner (%s) SELECT %s FROM bench_person_stage s, res_partner t "
-                "WHERE t.id = %s",
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-                SQL(", ").join(own.get(c, SQL("t.%s", SQL.identifier(c))) for c in columns),
-                template,
-            )
-        )
+        insert_like(cr, "res_partner", template, own, SQL("bench_person_stage s"))
     with Timer(f"{count} social_person rows (INSERT ... SELECT)"):
         cr.execute(
             SQL(
@@ -801,14 +811,17 @@ def seed_referrals(env, setup, now):
     return count
 
 
-def bump_sequences(env):
+SEQUENCES = (
+    ("social.listening.session", "social_listening_session"),
+    ("social.referral", "social_referral"),
+)
+
+
+def bump_sequences(env, sequences=SEQUENCES):
     """ir.sequence: in every seeded year, the next number follows the seeded ones (the
-    sequences may number by year: one date range a year)."""
+    sequences may number by year: one date range a year). `sequences`: (code, table)."""
     cr = env.cr
-    for code, table in (
-        ("social.listening.session", "social_listening_session"),
-        ("social.referral", "social_referral"),
-    ):
+    for code, table in sequences:
         sequence = env["ir.sequence"].search([("code", "=", code)], limit=1)
         if not sequence:
             continue
@@ -825,23 +838,26 @@ def bump_sequences(env):
                 counter.number_next_actual = used + 1
 
 
-def vacuum_analyze(db):
+BULK_TABLES = (
+    "res_partner",
+    "social_person",
+    "social_listening_session",
+    "social_session_need_rel",
+    "social_session_operator_rel",
+    "social_person_met_desk_rel",
+    "social_person_met_operator_rel",
+    "social_referral",
+    "social_referral_receiver_rel",
+)
+
+
+def vacuum_analyze(db, tables=BULK_TABLES):
     _name, info = connection_info_for(db)
     connection = psycopg2.connect(**info)
     connection.autocommit = True
     try:
         with connection.cursor() as cr:
-            for table in (
-                "res_partner",
-                "social_person",
-                "social_listening_session",
-                "social_session_need_rel",
-                "social_session_operator_rel",
-                "social_person_met_desk_rel",
-                "social_person_met_operator_rel",
-                "social_referral",
-                "social_referral_receiver_rel",
-            ):
+            for table in tables:
                 cr.execute(f"VACUUM (ANALYZE) {table}")
     finally:
         connection.close()
