@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 from odoo.tools import mute_logger
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common_appointment import AppointmentCase, local_times, utc
 
 TAKEN = "This time has just been taken, please choose another."
@@ -316,6 +318,27 @@ class TestAppointmentBooking(AppointmentCase):
         self.assertIn("09:30", record.confirmation)
         self.assertIn(self.desk_b.name, record.confirmation)
 
+    def test_booking_wizard_with_a_chosen_operator(self):
+        self.book("2026-03-25 10:00", desk=self.desk_a, operators=self.worker)
+        wizard = Form(self.env["social.appointment.booking.wizard"])
+        wizard.person_id = self.person_2
+        wizard.topic_id = self.topic
+        wizard.desk_id = self.desk_a
+        wizard.operator_id = self.worker
+        wizard.day = date(2026, 3, 25)
+        record = wizard.save()
+        record.action_search_slots()
+        times = [slot.name[:5] for slot in record.slot_ids]
+        self.assertNotIn("10:00", times, "the chosen operator is busy then")
+        self.assertIn("10:30", times)
+        self.assertEqual(record.slot_ids.operator_ids, self.worker)
+        record.slot_id = record.slot_ids[0]
+        record.action_confirm()
+        self.assertEqual(record.appointment_id.operator_ids, self.worker)
+        # another desk, where she does not receive: the choice is dropped
+        record.desk_id = self.desk_b
+        self.assertFalse(record.operator_id)
+
     def test_confirmation_lists_documents(self):
         self.env["social.service.document"].create(
             {"service_id": self.service_rent.id, "name": "Contratto di locazione"}
@@ -324,3 +347,23 @@ class TestAppointmentBooking(AppointmentCase):
         text = appointment._confirmation_text()
         self.assertIn("Contratto di locazione", text)
         self.assertIn("10:00", text)
+
+
+@freeze_time("2026-03-23 08:10:00")
+class TestAppointmentReminder(AppointmentCase, MockEmail):
+    def test_reminder_email_the_day_before(self):
+        """Calendar's reminder job e-mails the citizen a day before the appointment."""
+        self.person.email = "mario.rossi@example.com"
+        appointment = self.book("2026-03-25 10:00")  # 09:00 UTC
+        Manager = self.env["calendar.alarm_manager"]
+        with self.mock_mail_gateway():
+            Manager.with_context(lastcall=utc("2026-03-24 09:00"))._send_reminder()
+        self.assertFalse(self._new_mails, "not yet: two days before")
+        with freeze_time("2026-03-24 09:05:00"), self.mock_mail_gateway():
+            Manager.with_context(lastcall=utc("2026-03-24 09:00"))._send_reminder()
+        to_citizen = self._new_mails.filtered(
+            lambda mail: self.person.partner_id in mail.recipient_ids
+        )
+        self.assertEqual(len(to_citizen), 1)
+        self.assertEqual(to_citizen.model, "calendar.event")
+        self.assertEqual(to_citizen.res_id, appointment.calendar_event_id.id)

@@ -34,6 +34,17 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         readonly=False,
     )
     topic_desk_ids = fields.Many2many(related="topic_id.desk_ids")
+    desk_operator_ids = fields.Many2many(related="desk_id.operator_ids")
+    operator_id = fields.Many2one(
+        "res.users",
+        string="With",
+        domain="[('id', 'in', desk_operator_ids)]",
+        compute="_compute_operator_id",
+        store=True,
+        readonly=False,
+        help="Empty: the operators are chosen so as to spread the work. Choose one to book with "
+        "this operator (for a topic held by two, with a colleague of the other role).",
+    )
     day = fields.Date(default=lambda self: fields.Date.context_today(self) + timedelta(days=1))
     channel = fields.Selection(
         # portal: booked for a request the citizen wrote to the online desk
@@ -59,6 +70,12 @@ class SocialAppointmentBookingWizard(models.TransientModel):
             if wizard.desk_id not in desks:
                 mine = desks & self.env.user.social_desk_ids
                 wizard.desk_id = (mine or desks)[:1]
+
+    @api.depends("desk_id")
+    def _compute_operator_id(self):
+        for wizard in self:
+            if wizard.operator_id not in wizard.desk_id.operator_ids:
+                wizard.operator_id = False
 
     @api.depends("appointment_id.person_id.email")
     def _compute_can_send(self):
@@ -86,11 +103,16 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         if not self.topic_id or not self.desk_id or not self.day:
             raise UserError(self.env._("Choose a topic, a desk and a day."))
         topic = self.topic_id
-        slots = topic._get_free_slots(self.desk_id, self.day, self.day, person=self.person_id)
+        operator = self.operator_id or None
+        slots = topic._get_free_slots(
+            self.desk_id, self.day, self.day, operator=operator, person=self.person_id
+        )
         self.search_message = False
         if not slots:
             horizon = fields.Date.context_today(self) + timedelta(days=topic.horizon_days)
-            later = topic._get_free_slots(self.desk_id, self.day, horizon, person=self.person_id)
+            later = topic._get_free_slots(
+                self.desk_id, self.day, horizon, operator=operator, person=self.person_id
+            )
             if later:
                 first_day = later[0]["start_local"].date()
                 slots = [s for s in later if s["start_local"].date() == first_day]
