@@ -68,7 +68,12 @@ def running_odoo(db, log, workers=2):
             if time.monotonic() > deadline:
                 pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-        yield {"url": base_url, "db": db, "log": log}
+        yield {
+            "url": base_url,
+            "db": db,
+            "log": log,
+            "gevent_url": f"http://127.0.0.1:{gevent_port}",
+        }
     finally:
         proc.terminate()
         try:

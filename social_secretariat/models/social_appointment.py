@@ -257,9 +257,16 @@ class SocialAppointment(models.Model):
                     names=", ".join(self.filtered(lambda a: a.state != "booked").mapped("name")),
                 )
             )
+        was_holding = {appointment: appointment.state in HOLDING_STATES for appointment in self}
         res = super().write(vals)
-        if closed or "state" in vals:
+        # the time is taken again only when it changes, or when the appointment starts or stops
+        # holding it (done and no-show keep their rooms and operators as they are)
+        if closed or any(
+            holding != (appointment.state in HOLDING_STATES)
+            for appointment, holding in was_holding.items()
+        ):
             self._sync_busy()
+        if closed or "state" in vals:
             self._sync_calendar_event()
         return res
 
@@ -352,22 +359,26 @@ class SocialAppointment(models.Model):
         rooms free at that time before giving up."""
         self.ensure_one()
         seat_keys = self._seat_keys()
+        # the rooms taken by others at this time, and the one this appointment holds already
+        # (a move keeps its room when it can)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT resource_key FROM social_appointment_busy
-                 WHERE resource_key = ANY(%s)
-                   AND tsrange(start, stop, '[)') && tsrange(%s, %s, '[)')
-                   AND appointment_id != %s
+                SELECT resource_key, appointment_id = %(id)s FROM social_appointment_busy
+                 WHERE resource_key = ANY(%(keys)s)
+                   AND (appointment_id = %(id)s
+                        OR tsrange(start, stop, '[)') && tsrange(%(start)s, %(stop)s, '[)'))
                 """,
-                seat_keys,
-                self.start,
-                self.stop,
-                self.id,
+                keys=seat_keys,
+                start=self.start,
+                stop=self.stop,
+                id=self.id,
             )
         )
-        taken = {key for (key,) in self.env.cr.fetchall()}
-        free = [key for key in seat_keys if key not in taken]
+        rows = self.env.cr.fetchall()
+        taken = {key for key, own in rows if not own}
+        held = [key for key, own in rows if own and key not in taken]
+        free = held + [key for key in seat_keys if key not in taken and key not in held]
         if not free:
             raise UserError(
                 self.env._(
@@ -497,25 +508,28 @@ class SocialAppointment(models.Model):
         return True
 
     def _notify_citizen_cancelled(self):
-        """Tell the citizen, by e-mail and in the appointment's portal conversation, that the
-        appointment is cancelled: archiving the calendar event sends nothing. Also when the
-        citizen cancelled it: the e-mail confirms it."""
+        """Tell the citizen, by e-mail and in the appointment's portal conversation, that an
+        appointment still to come is cancelled: archiving the calendar event sends nothing.
+        Also when the citizen cancelled it: the e-mail confirms it. Written in the name of the
+        Ambito, sent to the citizen only (a subtype no follower is subscribed to)."""
         template = self.env.ref(
             "social_secretariat.mail_template_appointment_cancelled", raise_if_not_found=False
         )
         if not template:
             return
+        now = fields.Datetime.now()
         for appointment in self:
             partner = appointment.person_id.partner_id
-            if not partner.email:
+            if not partner.email or appointment.start < now:
                 continue
             # sudo: a citizen cancelling from the portal may not post on the staff record;
-            # mail_notify_author: the citizen is the author then, and must get the e-mail too
+            # mail_notify_author: Odoo skips the current user, who is the citizen then
             appointment.sudo().with_context(mail_notify_author=True).message_post_with_source(
                 template,
+                author_id=appointment.company_id.partner_id.id,
                 partner_ids=partner.ids,
                 message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="social_secretariat.mt_appointment_cancelled_citizen",
             )
 
     def action_reset_booked(self):

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class SocialDesk(models.Model):
@@ -25,6 +26,45 @@ class SocialDesk(models.Model):
             "The rooms for appointments cannot be negative.",
         ),
     ]
+
+    def write(self, vals):
+        if (vals.get("appointment_seats") or 0) < 0:
+            # before the reseating below, which would read a negative number as "no room"
+            raise ValidationError(self.env._("The rooms for appointments cannot be negative."))
+        res = super().write(vals)
+        if "appointment_seats" in vals:
+            self.flush_recordset(["appointment_seats"])
+            self._reseat_future_appointments()
+        return res
+
+    def _reseat_future_appointments(self):
+        """A new number of rooms applies to the appointments already booked ahead: each takes
+        a room again, in time order; refused when more are booked at once than the rooms."""
+        # sudo: all the desk's appointments count, whoever may read them
+        appointments = (
+            self.env["social.appointment"]
+            .sudo()
+            .search(
+                [
+                    ("desk_id", "in", self.ids),
+                    ("state", "=", "booked"),
+                    ("stop", ">", fields.Datetime.now()),
+                ],
+                order="start, id",
+            )
+        )
+        for appointment in appointments:
+            try:
+                appointment._sync_busy()
+            except UserError:
+                raise UserError(
+                    self.env._(
+                        "%(desk)s has more appointments booked at the same time than rooms "
+                        "(%(when)s): move or cancel some before lowering the number of rooms.",
+                        desk=appointment.desk_id.name,
+                        when=appointment._local_start_text(),
+                    )
+                ) from None
 
     def _get_archive_blockers(self):
         # sudo: as the other blockers, counted even where the user cannot read them

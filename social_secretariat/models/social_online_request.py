@@ -120,6 +120,7 @@ class SocialOnlineRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("social.online.request") or "/"
@@ -257,27 +258,36 @@ class SocialOnlineRequest(models.Model):
         if any(request.state in ("converted", "closed") for request in self):
             raise UserError(self.env._("This request is already taken on or closed."))
 
+    def write(self, vals):
+        if "partner_id" in vals and not self.env.su:
+            raise UserError(self.env._("The requester of a request cannot be changed."))
+        if vals.get("person_id"):
+            self.env["social.person"]._check_linkable([vals["person_id"]])
+        return super().write(vals)
+
+    def _written_by_requester(self):
+        """Whether the requester wrote this request from the portal (the portal creates it with
+        the citizen's own user), rather than staff recording it for a contact of their choice."""
+        self.ensure_one()
+        author = self.sudo().create_uid
+        return author.share and author.partner_id == self.partner_id
+
     def _find_person(self):
         """The requester's person file, if there is one: the request's, or the one linked to
-        the requester's contact. Searched with sudo: the requester is identified by their own
-        account, so that file is theirs even if this user has never met them (it was created,
-        say, when the citizen booked online). A second file would split their history, and
-        the portal, which shows the citizen the records of one file, would not show them what
-        is booked on the other. The lookup is logged in the person's access log."""
+        the requester's contact. When the citizen wrote the request from the portal, their own
+        account identifies the file, which is searched with sudo even if this user has never
+        met them (created when the citizen booked online, say): a second file would split their
+        history, and the portal, which shows the records of one file, would not show them what
+        is booked on the other. For a request staff recorded, only the files this user may
+        read: the requester is then just a contact somebody chose."""
         self.ensure_one()
         if self.person_id:
             return self.person_id
-        person = (
-            self.env["social.person"]
-            .sudo()
-            .search(
-                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)],
-                limit=1,
-            )
-        )
-        if person and not person.with_env(self.env).has_access("read"):
-            person._log_file_access("lookup")
-        return person.with_env(self.env)
+        Person = self.env["social.person"]
+        domain = [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+        if not self._written_by_requester():
+            return Person.search(domain, limit=1)
+        return Person.sudo().search(domain, limit=1).with_env(self.env)
 
     def _suggest_appointment_topic(self, person):
         """(topic, desk) to offer first: a topic about the request's area of need, at a desk in
@@ -333,13 +343,11 @@ class SocialOnlineRequest(models.Model):
         `action_convert_to_session` does) and tell the citizen in the conversation, which they
         read on the portal: when, where, what to bring, and where to move or cancel it."""
         self.ensure_one()
-        self.write(
-            {
-                "person_id": appointment.person_id.id,
-                "state": "converted",
-                "user_id": self.user_id.id or self.env.uid,
-            }
-        )
+        if self.person_id != appointment.person_id:
+            # sudo: the file was found from the requester's own account (_find_person) or
+            # created for them; this user may not read it, which the link check would refuse
+            self.sudo().person_id = appointment.person_id
+        self.write({"state": "converted", "user_id": self.user_id.id or self.env.uid})
         # in the citizen's language: the message is written for them
         lang = self.partner_id.lang or self.env.lang
         env = self.with_context(lang=lang).env

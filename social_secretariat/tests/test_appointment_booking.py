@@ -2,12 +2,10 @@ from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from psycopg2 import IntegrityError
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
-from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
 
@@ -131,7 +129,11 @@ class TestAppointmentBooking(AppointmentCase):
         self.assertIn("/social/book", mail.body_html)
         # the message is public: the citizen reads it in the portal conversation too
         message = appointment.message_ids.filtered(lambda m: m.subject == mail.subject)
-        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertEqual(
+            message.subtype_id,
+            self.env.ref("social_secretariat.mt_appointment_cancelled_citizen"),
+        )
+        self.assertEqual(message.author_id, self.company.partner_id, "in the Ambito's name")
         self.assertFalse(message.is_internal)
 
     def test_cancel_mail_in_the_citizens_language(self):
@@ -201,9 +203,46 @@ class TestAppointmentBooking(AppointmentCase):
         self.topic.slot_step = 15
         first._reschedule(utc("2026-03-25 10:15"))
         self.assertEqual(len(busy_rows(first)), 3)
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.desk_a.appointment_seats = -1
-            self.desk_a.flush_recordset()
+        # one room for two appointments at once: refused, the desk keeps its two rooms
+        with self.assertRaises(UserError) as refused:  # Odoo's: rolls the savepoint back
+            self.desk_a.appointment_seats = 1
+        self.assertIn("more appointments booked at the same time", str(refused.exception))
+        self.desk_a.invalidate_recordset()
+        self.assertEqual(self.desk_a.appointment_seats, 2)
+
+    def test_rooms_given_to_the_appointments_already_booked(self):
+        first = self.book("2026-03-25 10:00", desk=self.desk_a)
+        second = self.book("2026-03-25 11:00", person=self.person_2, desk=self.desk_a)
+        self.desk_a.appointment_seats = 1
+        room = f"desk:{self.desk_a.id}:1"
+        self.assertIn(room, [row[0] for row in busy_rows(first)])
+        day = date(2026, 3, 25)
+        self.assertNotIn("10:00", local_times(self.topic._get_free_slots(self.desk_a, day, day)))
+        # the appointment keeps its room when it takes place, whatever happened around it
+        with freeze_time("2026-03-25 10:40:00"):
+            first.action_done()
+        self.assertIn(room, [row[0] for row in busy_rows(first)])
+        self.assertIn(room, [row[0] for row in busy_rows(second)])
+        # no limit any more: the appointments to come hold no room
+        self.desk_a.appointment_seats = 0
+        self.assertNotIn(room, [row[0] for row in busy_rows(second)])
+
+    def test_no_cancellation_mail_for_a_past_appointment(self):
+        appointment = self.book("2026-03-25 10:00")
+        with freeze_time("2026-03-26 09:00:00"):
+            appointment.action_cancel()
+        self.assertFalse(self.cancel_mails(appointment))
+
+    def test_the_operator_who_booked_gets_no_copy(self):
+        self.operator_b.email = "operatore.b@example.com"
+        appointment = self.book("2026-03-25 10:00").with_user(self.operator_b)
+        appointment.message_subscribe(partner_ids=self.operator_b.partner_id.ids)
+        appointment.action_cancel()
+        mail = self.cancel_mails(appointment)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.person.partner_id)
 
     def test_done_and_no_show_keep_the_time(self):
         appointment = self.book("2026-03-25 10:00")

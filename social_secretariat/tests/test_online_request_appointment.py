@@ -37,8 +37,10 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
 
     def setUp(self):
         super().setUp()
+        # written by the citizen on the portal (which creates it with sudo, as the citizen)
         self.request = (
             self.env["social.online.request"]
+            .with_user(self.citizen)
             .sudo()
             .create(
                 {
@@ -166,14 +168,66 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
         self.assertEqual(wizard.appointment_id.person_id, person)
         self.assertEqual(self._citizen_persons(), person, "no second file")
         self.assertEqual(self.request.person_id, person)
+        # no "lookup" in the access log: that would let her link the file elsewhere
         log = (
             self.env["social.person.access.log"]
             .sudo()
             .search([("person_id", "=", person.id), ("user_id", "=", self.operator_a.id)])
         )
-        self.assertIn("lookup", log.mapped("event"))
+        self.assertNotIn("lookup", log.mapped("event"))
         # the requester's e-mail address, although the file is hidden from the operator
         self.assertTrue(wizard.can_send)
+
+    def test_request_recorded_by_staff_finds_no_hidden_file(self):
+        """A request an operator records for a contact of her choice does not reveal that
+        contact's file: only the citizen's own account identifies it."""
+        hidden = self.person_3
+        self.assertFalse(hidden.with_user(self.operator_a).has_access("read"))
+        recorded = (
+            self.env["social.online.request"]
+            .with_user(self.operator_a)
+            .create(
+                {
+                    "subject": "Richiesta al telefono",
+                    "message": "Registrata dall'operatrice.",
+                    "partner_id": hidden.partner_id.id,
+                    "desk_id": self.online_desk.id,
+                    "user_id": self.operator_a.id,
+                }
+            )
+        )
+        action = recorded.with_user(self.operator_a).action_book_appointment()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertFalse(wizard.person_id, "the hidden file is not found")
+
+    def test_request_person_and_requester_guarded(self):
+        hidden = self.person_3
+        self.assertFalse(hidden.with_user(self.operator_a).has_access("read"))
+        as_operator = self.request.with_user(self.operator_a)
+        with self.assertRaisesRegex(UserError, "requester of a request cannot be changed"):
+            as_operator.write({"partner_id": hidden.partner_id.id})
+        with self.assertRaisesRegex(AccessError, "cannot see"):
+            as_operator.write({"person_id": hidden.id})
+        # nor through the assistant: the person comes from the request, not from the form
+        wizard = self._open_assistant()
+        wizard.sudo().person_id = hidden
+        wizard.action_search_slots()
+        wizard.action_confirm()
+        self.assertNotEqual(wizard.appointment_id.sudo().person_id, hidden)
+        self.assertEqual(wizard.appointment_id.sudo().person_id.partner_id, self.citizen.partner_id)
+
+    def test_portal_channel_only_for_a_request(self):
+        wizard = self.env["social.appointment.booking.wizard"].create(
+            {
+                "person_id": self.person_2.id,
+                "topic_id": self.topic.id,
+                "desk_id": self.desk_a.id,
+                "channel": "portal",
+            }
+        )
+        wizard.action_search_slots()
+        with self.assertRaisesRegex(UserError, "online desk"):
+            wizard.action_confirm()
 
     def test_refused_booking_leaves_nothing(self):
         wizard = self._open_assistant()

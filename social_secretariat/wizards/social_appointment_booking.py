@@ -52,7 +52,9 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         string="Booked by",
         default="phone",
     )
-    online_request_id = fields.Many2one("social.online.request", readonly=True)
+    online_request_id = fields.Many2one(
+        "social.online.request", string="Online request", readonly=True
+    )
     request_partner_id = fields.Many2one(related="online_request_id.partner_id")
     slot_ids = fields.One2many("social.appointment.booking.slot", "wizard_id", string="Free times")
     slot_id = fields.Many2one(
@@ -83,6 +85,8 @@ class SocialAppointmentBookingWizard(models.TransientModel):
             wizard.can_send = bool(wizard._person_email())
 
     def _person_email(self):
+        if not self.online_request_id:
+            return self.appointment_id.person_id.email
         # sudo: booked for an online request, the person's file may be one this user cannot
         # read; their e-mail address is the requester's, whom this user is answering
         return self.appointment_id.sudo().person_id.email
@@ -148,11 +152,6 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     def _get_or_create_person(self):
         if self.person_id:
             return self.person_id
-        if self.online_request_id:
-            # the requester: their file, or a new one linked to their contact, so that their
-            # portal shows the appointment
-            request = self.online_request_id
-            return request._find_person() or request._get_or_create_person()
         if not (self.first_name and self.last_name):
             raise UserError(
                 self.env._("Choose the person, or give at least their first and last name.")
@@ -173,10 +172,33 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         request = self.online_request_id
         if request:
             request._check_can_book_appointment()
+            # what is booked under sudo below must be what this user may see and choose
+            self.topic_id.check_access("read")
+            self.desk_id.check_access("read")
+            if self.desk_id.company_id != request.company_id:
+                raise UserError(
+                    self.env._(
+                        "The desk %(desk)s does not belong to the Ambito of the request.",
+                        desk=self.desk_id.name,
+                    )
+                )
+        elif self.channel == "portal":
+            raise UserError(
+                self.env._(
+                    "Booked by “Portal” is for an appointment booked for a request to the "
+                    "online desk: choose phone or desk."
+                )
+            )
         slot = self.slot_id
         # all or nothing: a refused booking leaves no new person file and the request as it was
         with self.env.cr.savepoint():
-            person = self._get_or_create_person()
+            if request:
+                # the requester, found from the request itself (never a person sent by the form):
+                # their file, or a new one linked to their contact, so that their portal shows
+                # the appointment
+                person = request._find_person() or request._get_or_create_person()
+            else:
+                person = self._get_or_create_person()
             topic, desk, values = self.topic_id, self.desk_id, {}
             if request:
                 # sudo: the requester's own file may be one this user has never met (created

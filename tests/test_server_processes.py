@@ -1,0 +1,15 @@
+"""The multi-worker server runs all its processes: the HTTP workers and the evented (gevent)
+process that carries the live updates of the backend (chat, notifications) over websockets."""
+
+import requests
+
+
+def test_evented_process_answers(odoo_server):
+    # the gevent process dies at start when a dependency cannot be loaded (it once did: the
+    # newest zope.interface is invisible to gevent's pkg_resources), and the server then
+    # respawns it forever while the HTTP workers go on answering
+    response = requests.get(f"{odoo_server['gevent_url']}/web/login", timeout=10)
+    assert response.status_code == 200, response.text[:300]
+    websocket = requests.get(f"{odoo_server['gevent_url']}/websocket", timeout=10)
+    # a plain GET is not a websocket handshake: refused by the websocket route, not unreachable
+    assert websocket.status_code in (400, 426), websocket.status_code
