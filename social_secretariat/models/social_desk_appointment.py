@@ -37,11 +37,10 @@ class SocialDesk(models.Model):
             self._reseat_future_appointments()
         return res
 
-    def _reseat_future_appointments(self):
-        """A new number of rooms applies to the appointments already booked ahead: each takes
-        a room again, in time order; refused when more are booked at once than the rooms."""
-        # sudo: all the desk's appointments count, whoever may read them
-        appointments = (
+    def _booked_appointments_ahead(self):
+        """The desks' booked appointments not over yet, in time order. Sudo: all of them count
+        (rooms, archiving), whoever may read them."""
+        return (
             self.env["social.appointment"]
             .sudo()
             .search(
@@ -53,7 +52,11 @@ class SocialDesk(models.Model):
                 order="start, id",
             )
         )
-        for appointment in appointments:
+
+    def _reseat_future_appointments(self):
+        """A new number of rooms applies to the appointments already booked ahead: each takes
+        a room again, in time order; refused when more are booked at once than the rooms."""
+        for appointment in self._booked_appointments_ahead():
             try:
                 appointment._sync_busy()
             except UserError:
@@ -67,16 +70,7 @@ class SocialDesk(models.Model):
                 ) from None
 
     def _get_archive_blockers(self):
-        # sudo: as the other blockers, counted even where the user cannot read them
-        appointments = (
-            self.env["social.appointment"]
-            .sudo()
-            .search(
-                [
-                    ("desk_id", "in", self.ids),
-                    ("state", "=", "booked"),
-                    ("start", ">", fields.Datetime.now()),
-                ]
-            )
-        )
-        return [*super()._get_archive_blockers(), (self.env._("future appointments"), appointments)]
+        return [
+            *super()._get_archive_blockers(),
+            (self.env._("future appointments"), self._booked_appointments_ahead()),
+        ]
