@@ -100,9 +100,8 @@ class SocialConsent(models.Model):
         for consent in self:
             if consent.date_withdrawn:
                 raise UserError(self.env._("This consent was already withdrawn."))
-        self.with_context(**{guard.WORKFLOW: True}).write(
-            {"date_withdrawn": fields.Date.context_today(self)}
-        )
+        with guard.workflow():
+            self.write({"date_withdrawn": fields.Date.context_today(self)})
         for consent in self:
             consent.message_post(
                 body=self.env._(

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import guard
+from ..tools import guard, text
 from .social_person import AGE_BANDS, CITIZENSHIP_GROUPS, GENDERS
 
 CHANNELS = [
@@ -24,6 +24,14 @@ OUTCOMES = [
 ]
 # Fields that stay writable once a session is done.
 DONE_WRITABLE = {"follow_up_date", "follow_up_activity_id", "person_id", "referral_ids", "active"}
+# written by the actions and the server only (see tools/guard.py): the follow-up activity is
+# the session's own, which the session moves or deletes with its follow-up date
+PROTECTED = {"state", "is_special_category", "is_anonymous", "follow_up_activity_id"}
+# the relational fields a user sets: each target must be readable by them
+LINKS = (
+    "desk_id", "company_id", "operator_ids", "anon_municipality_id", "sent_by_partner_id",
+    "need_ids", "service_ids",
+)  # fmt: skip
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
@@ -166,9 +174,19 @@ class SocialListeningSession(models.Model):
             )
 
     @api.depends("name", "person_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        # Odoo reads the display name of a linked record as superuser (a referral's or an
+        # appointment's session): the person's name only for a user who may read the file
+        persons = self.person_id.sudo(False)
+        readable = persons._filtered_access("read") if persons else persons
         for session in self:
-            who = session.person_id.name or self.env._("anonymous")
+            if not session.person_id:
+                who = self.env._("anonymous")
+            elif session.person_id in readable:
+                who = session.person_id.name
+            else:
+                who = self.env._("person not visible to you")
             session.display_name = f"{session.name} – {who}"
 
     # ------------------------------------------------------------
@@ -209,14 +227,52 @@ class SocialListeningSession(models.Model):
             self.env._("Desk: %(desk)s is archived and cannot receive new sessions.")
         )
 
+    def _check_links(self, vals):
+        """What a user may link a session to: records they can read (see guard.check_links),
+        in the session's Ambito (see _check_link_scope); desks they work at."""
+        guard.check_links(self, vals, LINKS)
+        if vals.get("desk_id") and not guard.trusted(self.env):
+            guard.check_desk(
+                self.env,
+                self.env["social.desk"].browse(vals["desk_id"]),
+                self.env._("Desk: you do not work at %(desk)s, where the session would be."),
+            )
+
+    def _check_link_scope(self):
+        if self.env.su:
+            return
+        for session in self:
+            for name in ("need_ids", "service_ids", "anon_municipality_id"):
+                guard.check_company(session, name, session.company_id)
+            guard.check_staff(
+                session,
+                {"operator_ids": [fields.Command.set(session.operator_ids.ids)]},
+                "operator_ids",
+                session.company_id,
+            )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
+        text.clean_vals(self, vals_list, names=("interlocutor_name",))
+        if not guard.trusted(self.env):
+            # the defaults a client can send in the context are checked as any other value
+            # (the Ambito, if not given, still comes from the desk below)
+            vals_list = [
+                self._add_missing_default_values(vals)
+                | ({} if "company_id" in vals else {"company_id": False})
+                for vals in vals_list
+            ]
+            for vals in vals_list:
+                if vals.get("state", "draft") == "draft":
+                    vals.pop("state", None)
+                guard.check_protected(self, vals, PROTECTED)
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
+            self._check_links(vals)
             if vals.get("desk_id"):
                 self._check_desks_active(vals["desk_id"])
                 if not vals.get("company_id"):
@@ -228,19 +284,35 @@ class SocialListeningSession(models.Model):
                     self.env["ir.sequence"].next_by_code("social.listening.session") or "/"
                 )
         sessions = super().create(vals_list)
+        sessions._check_link_scope()
         sessions._flush_met()
         sessions.filtered("follow_up_date")._sync_follow_up_activity()
         return sessions
 
     def write(self, vals):
-        guard.check_protected(self, vals, {"state", "is_special_category", "is_anonymous"})
+        text.clean_vals(self, vals, names=("interlocutor_name",))
+        guard.check_protected(self, vals, PROTECTED)
         if vals.get("person_id"):
             self.env["social.person"]._check_linkable([vals["person_id"]])
+        self._check_links(vals)
         if vals.get("desk_id"):
             self._check_desks_active(vals["desk_id"])
-        if not self.env.context.get("social_anonymise"):
+            if not guard.trusted(self.env):
+                for session in self.filtered(lambda s: s.desk_id.id != vals["desk_id"]):
+                    guard.check_desk(
+                        self.env,
+                        session.desk_id,
+                        self.env._(
+                            "Desk: you do not work at %(desk)s: only its staff or a coordinator "
+                            "can move its sessions."
+                        ),
+                    )
+        # the anonymisation (guard.workflow) clears the free text of done sessions too
+        if not guard.in_workflow():
             self._check_done_readonly(vals)
         res = super().write(vals)
+        if {"need_ids", "service_ids", "anon_municipality_id", "operator_ids"} & set(vals):
+            self._check_link_scope()
         if {"person_id", "desk_id", "operator_ids"} & set(vals):
             self._flush_met()
         if "follow_up_date" in vals:
@@ -302,7 +374,9 @@ class SocialListeningSession(models.Model):
                 continue
             if activity.exists():
                 activity.date_deadline = session.follow_up_date
-            else:
+                continue
+            # the session's own activity: set by the server only (see PROTECTED)
+            with guard.workflow():
                 session.follow_up_activity_id = session.activity_schedule(
                     activity_type_id=todo.id,
                     date_deadline=session.follow_up_date,
@@ -314,7 +388,29 @@ class SocialListeningSession(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def _check_handler(self):
+        """The transitions are for the session's own staff: its operators, who recorded it, the
+        staff of its desk and the coordinators, whoever calls (a button or RPC)."""
+        self.check_access("write")
+        if self.env.su:
+            return
+        user = self.env.user
+        for session in self:
+            if not (
+                user in session.operator_ids
+                or session.create_uid == user
+                or guard.is_desk_staff(self.env, session.desk_id)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Session %(name)s is handled by its operators and the staff of %(desk)s.",
+                        name=session.name,
+                        desk=session.desk_id.name,
+                    )
+                )
+
     def action_done(self):
+        self._check_handler()
         for session in self:
             if session.state != "draft":
                 raise UserError(
@@ -335,19 +431,24 @@ class SocialListeningSession(models.Model):
                         fields=", ".join(missing),
                     )
                 )
-        self.with_context(**{guard.WORKFLOW: True}).write({"state": "done"})
+        with guard.workflow():
+            self.write({"state": "done"})
         return True
 
     def action_cancel(self):
+        self._check_handler()
         if any(session.state != "draft" for session in self):
             raise UserError(self.env._("Only a draft session can be cancelled."))
-        self.with_context(**{guard.WORKFLOW: True}).write({"state": "cancelled"})
+        with guard.workflow():
+            self.write({"state": "cancelled"})
         return True
 
     def action_reset_draft(self):
+        self._check_handler()
         if any(session.state != "cancelled" for session in self):
             raise UserError(self.env._("Only a cancelled session can go back to draft."))
-        self.with_context(**{guard.WORKFLOW: True}).write({"state": "draft"})
+        with guard.workflow():
+            self.write({"state": "draft"})
         return True
 
     def action_add_suggested_services(self):

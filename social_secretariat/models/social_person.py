@@ -824,25 +824,25 @@ class SocialPerson(models.Model):
             # sudo everywhere below: the coordinator's request must reach every record of the
             # person, including sessions and referrals of other desks; mail_notrack keeps the
             # old values out of new tracking messages
-            sessions = person.session_ids.sudo().with_context(
-                social_anonymise=True, mail_notrack=True
-            )
+            sessions = person.session_ids.sudo().with_context(mail_notrack=True)
             referrals = person.referral_ids.sudo().with_context(mail_notrack=True)
             consents = person.consent_ids.sudo().with_context(mail_notrack=True)
-            # keep the statistical profile on the sessions before the identity goes
-            sessions.write(
-                {
-                    "anon_age_band": person.age_band,
-                    "anon_gender": person.gender,
-                    "anon_municipality_id": person.residence_municipality_id.id,
-                    "anon_citizenship_group": person.citizenship_group,
-                    "request": False,
-                    "confidential_notes": False,
-                    "information_given": False,
-                    "interlocutor_name": False,
-                    "interlocutor_organisation": False,
-                }
-            )
+            # keep the statistical profile on the sessions before the identity goes; the
+            # workflow (see tools/guard.py) lets the anonymisation clear done sessions too
+            with guard.workflow():
+                sessions.write(
+                    {
+                        "anon_age_band": person.age_band,
+                        "anon_gender": person.gender,
+                        "anon_municipality_id": person.residence_municipality_id.id,
+                        "anon_citizenship_group": person.citizenship_group,
+                        "request": False,
+                        "confidential_notes": False,
+                        "information_given": False,
+                        "interlocutor_name": False,
+                        "interlocutor_organisation": False,
+                    }
+                )
             referrals.write(
                 {
                     "reason": removed,

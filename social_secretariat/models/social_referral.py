@@ -1,17 +1,22 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import guard
+from ..tools import guard, text
 
 OPEN_STATES = ("draft", "sent", "accepted", "in_progress")
 # written by the transitions only (see tools/guard.py)
 WORKFLOW_FIELDS = {
     "state", "sent_date", "sent_uid", "accepted_date", "accepted_uid", "started_date",
     "closed_date", "closed_uid", "rejected_date", "cancelled_date", "state_reason", "outcome",
-    "outcome_note", "ack_deadline", "is_overdue",
+    "outcome_note", "ack_deadline", "is_overdue", "is_special_category",
 }  # fmt: skip
+# the relational fields a user sets: each target must be readable by them
+LINKS = (
+    "session_id", "company_id", "origin_desk_id", "origin_partner_id", "target_service_id",
+    "target_desk_id", "target_partner_id", "receiving_user_ids", "consent_id",
+)  # fmt: skip
 OUTCOMES = [
     ("taken_into_care", "Taken into care"),
     ("service_activated", "Service activated"),
@@ -32,6 +37,11 @@ class SocialReferral(models.Model):
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
     session_id = fields.Many2one("social.listening.session", string="Session", index=True)
+    # a copy of the session's flag, kept in sync by the ORM: the operators' record rule reads
+    # it here instead of looking into every session (see bench/README.md, "Fast rules")
+    is_special_category = fields.Boolean(
+        related="session_id.is_special_category", store=True, index=True
+    )
     person_id = fields.Many2one(
         check_company=True,
         comodel_name="social.person",
@@ -152,6 +162,16 @@ class SocialReferral(models.Model):
                     self.env._("From organisation: say which partner organisation refers the case.")
                 )
 
+    @api.constrains("session_id", "person_id")
+    def _check_session_person(self):
+        for referral in self:
+            if referral.session_id and referral.session_id.person_id != referral.person_id:
+                raise ValidationError(
+                    self.env._(
+                        "Session: the referral must come from a session of the referred person."
+                    )
+                )
+
     @api.constrains("consent_id", "person_id")
     def _check_consent_person(self):
         for referral in self:
@@ -164,22 +184,67 @@ class SocialReferral(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def _check_links(self, vals):
+        """What a user may link a referral to: records they can read (see guard.check_links),
+        in the referral's Ambito (see _check_link_scope); as origin, a desk they work at."""
+        guard.check_links(self, vals, LINKS)
+        if vals.get("origin_desk_id") and not guard.trusted(self.env):
+            guard.check_desk(
+                self.env,
+                self.env["social.desk"].browse(vals["origin_desk_id"]),
+                self.env._("From desk: you do not work at %(desk)s."),
+            )
+
+    def _check_link_scope(self):
+        if self.env.su:
+            return
+        for referral in self:
+            for name in ("session_id", "origin_desk_id", "target_desk_id", "target_service_id"):
+                guard.check_company(referral, name, referral.company_id)
+            guard.check_staff(
+                referral,
+                {"receiving_user_ids": [Command.set(referral.receiving_user_ids.ids)]},
+                "receiving_user_ids",
+                referral.company_id,
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        text.clean_vals(self, vals_list, names=("reporter_name",))
+        if not guard.trusted(self.env):
+            # the defaults a client can send in the context are checked as any other value
+            vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+            for vals in vals_list:
+                # a new referral has no history: only the transitions fill these in
+                guard.check_protected(
+                    self,
+                    {
+                        k: v
+                        for k, v in vals.items()
+                        if v and (k, v) != ("state", "draft") and k != "is_special_category"
+                    },
+                    WORKFLOW_FIELDS,
+                )
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
+            self._check_links(vals)
+            # always the session's: the operators' record rule reads it
+            vals.pop("is_special_category", None)
             for key in ("origin_desk_id", "target_desk_id"):
                 if vals.get(key):
                     self._check_desk_active(vals[key])
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("social.referral") or "/"
-        return super().create(vals_list)
+        referrals = super().create(vals_list)
+        referrals._check_link_scope()
+        return referrals
 
     def write(self, vals):
+        text.clean_vals(self, vals, names=("reporter_name",))
         guard.check_protected(self, vals, WORKFLOW_FIELDS)
         if (
             "receiving_user_ids" in vals
-            and not (self.env.su or self.env.context.get(guard.WORKFLOW))
+            and not guard.trusted(self.env)
             and not self.env.user.has_group("social_secretariat.group_social_coordinator")
             and any(referral.state != "draft" for referral in self)
         ):
@@ -190,10 +255,24 @@ class SocialReferral(models.Model):
             )
         if vals.get("person_id"):
             self.env["social.person"]._check_linkable([vals["person_id"]])
+        self._check_links(vals)
         for key in ("origin_desk_id", "target_desk_id"):
             if vals.get(key):
                 self._check_desk_active(vals[key])
-        return super().write(vals)
+        if "origin_desk_id" in vals and not guard.trusted(self.env):
+            for referral in self.filtered(lambda r: r.origin_desk_id.id != vals["origin_desk_id"]):
+                guard.check_desk(
+                    self.env,
+                    referral.origin_desk_id,
+                    self.env._(
+                        "From desk: you do not work at %(desk)s: only its staff or a coordinator "
+                        "can move its referrals."
+                    ),
+                )
+        res = super().write(vals)
+        if set(LINKS) & set(vals):
+            self._check_link_scope()
+        return res
 
     def _check_desk_active(self, desk_id):
         self.env["social.desk"].browse(desk_id)._ensure_active(
@@ -208,6 +287,33 @@ class SocialReferral(models.Model):
     # ------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------
+
+    def _workflow_write(self, vals):
+        """Write workflow fields, once the transition has checked the caller and the state."""
+        with guard.workflow():
+            return self.write(vals)
+
+    def _check_sender(self):
+        """Sending and cancelling are for the origin: who wrote or sent the referral, the staff
+        of the desk it comes from, and the coordinators."""
+        self.check_access("write")
+        if self.env.su:
+            return
+        user = self.env.user
+        for referral in self:
+            if user in (referral.create_uid | referral.sent_uid):
+                continue
+            if referral.origin_desk_id and guard.is_desk_staff(self.env, referral.origin_desk_id):
+                continue
+            if guard.is_coordinator(self.env):
+                continue
+            raise AccessError(
+                self.env._(
+                    "Referral %(name)s is sent or cancelled by whoever wrote it, the staff of "
+                    "its desk of origin or a coordinator.",
+                    name=referral.name,
+                )
+            )
 
     def _check_state(self, allowed, message):
         """`message`: a translated sentence with %(name)s, saying why the action is refused."""
@@ -262,6 +368,7 @@ class SocialReferral(models.Model):
                 )
 
     def action_send(self):
+        self._check_sender()
         self._check_state(
             ("draft",),
             self.env._("Referral %(name)s cannot be sent: only a draft referral can be sent."),
@@ -274,7 +381,7 @@ class SocialReferral(models.Model):
                     lambda u: u.has_group("social_secretariat.group_social_worker")
                 )
                 referral.receiving_user_ids = workers or referral.target_desk_id.operator_ids
-            referral.with_context(**{guard.WORKFLOW: True}).write(
+            referral._workflow_write(
                 {
                     "state": "sent",
                     "sent_date": now,
@@ -327,13 +434,27 @@ class SocialReferral(models.Model):
             )
 
     def _check_receiver(self):
+        """Accepting, starting, closing and rejecting are for the receivers: the receiving staff
+        named, the social workers of the receiving desk, and the coordinators."""
+        self.check_access("write")
+        if self.env.su:
+            return
         user = self.env.user
         if user.has_group("social_secretariat.group_social_coordinator"):
             return
+        is_worker = user.has_group("social_secretariat.group_social_worker")
         for referral in self:
-            if not referral.receiving_user_ids and not user.has_group(
-                "social_secretariat.group_social_worker"
-            ):
+            if is_worker and referral.target_desk_id in user.social_desk_ids:
+                continue
+            if not referral.receiving_user_ids and referral.target_desk_id:
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s is handled by the social workers of %(desk)s.",
+                        name=referral.name,
+                        desk=referral.target_desk_id.name,
+                    )
+                )
+            if not referral.receiving_user_ids and not is_worker:
                 raise UserError(
                     self.env._(
                         "Referral %(name)s is handled by the social workers.", name=referral.name
@@ -356,7 +477,7 @@ class SocialReferral(models.Model):
             ),
         )
         self._check_receiver()
-        self.with_context(**{guard.WORKFLOW: True}).write(
+        self._workflow_write(
             {
                 "state": "accepted",
                 "accepted_date": fields.Datetime.now(),
@@ -373,9 +494,7 @@ class SocialReferral(models.Model):
             self.env._("Referral %(name)s cannot be started: accept it first."),
         )
         self._check_receiver()
-        self.with_context(**{guard.WORKFLOW: True}).write(
-            {"state": "in_progress", "started_date": fields.Datetime.now()}
-        )
+        self._workflow_write({"state": "in_progress", "started_date": fields.Datetime.now()})
         return True
 
     def action_close(self, outcome, note=""):
@@ -389,7 +508,7 @@ class SocialReferral(models.Model):
         self._check_receiver()
         if outcome not in dict(OUTCOMES):
             raise UserError(self.env._("Closing a referral needs its outcome."))
-        self.with_context(**{guard.WORKFLOW: True}).write(
+        self._workflow_write(
             {
                 "state": "closed",
                 "closed_date": fields.Datetime.now(),
@@ -410,7 +529,7 @@ class SocialReferral(models.Model):
         )
         self._check_receiver()
         self._require_reason(reason)
-        self.with_context(**{guard.WORKFLOW: True}).write(
+        self._workflow_write(
             {
                 "state": "rejected",
                 "rejected_date": fields.Datetime.now(),
@@ -422,6 +541,7 @@ class SocialReferral(models.Model):
         return True
 
     def action_cancel(self, reason):
+        self._check_sender()
         self._check_state(
             OPEN_STATES,
             self.env._(
@@ -429,7 +549,7 @@ class SocialReferral(models.Model):
             ),
         )
         self._require_reason(reason)
-        self.with_context(**{guard.WORKFLOW: True}).write(
+        self._workflow_write(
             {
                 "state": "cancelled",
                 "cancelled_date": fields.Datetime.now(),
@@ -508,7 +628,7 @@ class SocialReferral(models.Model):
         )
         if not overdue:
             return
-        overdue.with_context(**{guard.WORKFLOW: True}).write({"is_overdue": True})
+        overdue._workflow_write({"is_overdue": True})
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         coordinators = {}
