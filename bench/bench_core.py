@@ -35,6 +35,18 @@ BUDGET = 20.0  # seconds of repetitions per figure at most: slow figures get few
 SLOW = 0.2  # an interactive figure above 200 ms is marked
 TIMEOUT = 30.0  # seconds: statement_timeout of the benchmark's connections
 
+# The figures of the previous version (bench/README.md, and issue 8 for those it measured
+# first), printed next to the new ones: SCALE=1, the same machine.
+PREVIOUS = {
+    "sessions, operator (1 desk)": "100 ms",
+    "sessions, coordinator": "34 ms",
+    "persons, operator (1 desk)": "1.4-1.8 s",
+    "persons, coordinator": "27 ms",
+    "referrals, operator (1 desk)": "about 2 s",
+    "referrals, coordinator": "-",
+    "person search, operator": "about 1.9 s",
+}
+
 
 def out(line=""):
     print(line, flush=True)
@@ -332,24 +344,26 @@ def list_specification(model):
     return spec
 
 
-def bench_list(db, model_name, label, uid, verbose):
-    """web_search_read of the first page, as the web client opens a list view; done in
-    its three steps (the code of web_search_read in Odoo 18) to time each one."""
+def bench_list(db, model_name, label, uid, verbose, domain=(), previous=None):
+    """web_search_read of the first page, as the web client opens a list view (or searches
+    it with `domain`); done in its three steps (the code of web_search_read in Odoo 18) to
+    time each one. `previous`: the figure of the previous version, printed alongside."""
     env = db.user_env(uid)
     Model = env[model_name]
     spec = list_specification(Model)
     steps = {}
+    domain = list(domain)
 
     def first_page():
         env.invalidate_all()
         start = time.perf_counter()
-        records = Model.search_fetch([], spec.keys(), limit=PAGE)
+        records = Model.search_fetch(domain, spec.keys(), limit=PAGE)
         searched = time.perf_counter()
         values = records.web_read(spec)
         read = time.perf_counter()
         length = len(values)
         if length == PAGE:
-            length = Model.search_count([], limit=COUNT_LIMIT)
+            length = Model.search_count(domain, limit=COUNT_LIMIT)
         steps.setdefault("search", []).append(searched - start)
         steps.setdefault("read", []).append(read - searched)
         steps.setdefault("count", []).append(time.perf_counter() - read)
@@ -363,10 +377,11 @@ def bench_list(db, model_name, label, uid, verbose):
         length_text = f"{length:,}" + ("+" if length >= COUNT_LIMIT else "")
         seconds = median(results)
         runs = len(results)
+        was = f"; was {previous}" if previous else ""
         row(
             f"{label} (median of {runs})",
             ms(seconds),
-            f"{results[-1].queries} queries; {rows} rows of {length_text}{slow(seconds)}",
+            f"{results[-1].queries} queries; {rows} rows of {length_text}{was}{slow(seconds)}",
         )
         parts = {name: statistics.median(values[-runs:]) for name, values in steps.items()}
         row(
@@ -374,16 +389,83 @@ def bench_list(db, model_name, label, uid, verbose):
             "",
             " / ".join(f"{parts[name] * 1000:.1f}" for name in ("search", "read", "count")) + " ms",
         )
-    query = Model._search([], limit=PAGE, order=Model._order)
+    query = Model._search(domain, limit=PAGE, order=Model._order)
     plan = explain(db, query.select())
     row("  plan of the search", exec_time(plan), scan_of(plan))
     count_plan = explain(
-        db, SQL("SELECT count(*) FROM (%s) t", Model._search([], limit=COUNT_LIMIT).select())
+        db, SQL("SELECT count(*) FROM (%s) t", Model._search(domain, limit=COUNT_LIMIT).select())
     )
     row(f"  plan of the count (limit {COUNT_LIMIT})", exec_time(count_plan), scan_of(count_plan))
     if verbose:
         show_plan("search plan", plan)
         show_plan("count plan", count_plan)
+
+
+def person_search_samples(db):
+    """What an operator of the first desk types in the person search box, for a person whose
+    file they can read: whole and partial names, codici fiscali and phone numbers."""
+    cr = db.cr
+    cr.execute(
+        """
+        SELECT p.first_name, p.last_name, p.fiscal_code, p.phone_search
+        FROM social_person p
+        JOIN social_person_met_desk_rel r ON r.person_id = p.id AND r.desk_id = %s
+        WHERE p.fiscal_code IS NOT NULL AND p.phone_search LIKE '+39%%'
+        ORDER BY p.id
+        LIMIT 1 OFFSET 100
+        """,
+        [db.setup["desks"][0]],
+    )
+    first, last, code, phone = cr.fetchone()
+    national = phone.split()[0][3:]  # +393331234567 -> 3331234567
+    return [
+        ("name and surname", f"{first} {last}"),
+        ("surname", last),
+        ("part of a surname", last[:4].lower()),
+        ("codice fiscale", code),
+        ("part of a codice fiscale", code[:6].lower()),
+        ("codice fiscale, birth part", code[6:11]),
+        ("mobile", f"{national[:3]} {national[3:6]} {national[6:]}"),
+        ("part of a phone", national[-7:]),
+    ]
+
+
+def bench_person_search(db, operator, verbose):
+    out(
+        "Person search box as an operator (1 desk): web_search_read of "
+        "[('quick_search', 'ilike', value)], 80 rows + count"
+    )
+    Person = db.user_env(operator)["social.person"]
+    for kind, value in person_search_samples(db):
+        out(f"  {kind}: {value!r} -> {Person._quick_search_domain(value)}")
+        bench_list(
+            db,
+            "social.person",
+            f"  {kind}",
+            operator,
+            verbose,
+            domain=[("quick_search", "ilike", value)],
+            previous=PREVIOUS["person search, operator"],
+        )
+    out()
+
+
+def bench_rule_plans(db, operator):
+    """The queries the operators' referral rule runs in: the referral counter of the persons'
+    list, and the referral list. Full EXPLAIN ANALYZE."""
+    out("Plans of the operators' referral rule (EXPLAIN ANALYZE), operator with 1 desk")
+    env = db.user_env(operator)
+    Referral = env["social.referral"]
+    page = env["social.person"].search([], limit=PAGE)
+    query = Referral._search([("person_id", "in", page.ids)])
+    query.groupby = SQL.identifier("social_referral", "person_id")
+    show_plan(
+        f"referral counter of the persons' first page ({len(page)} persons, _read_group)",
+        explain(db, query.select(SQL.identifier("social_referral", "person_id"), SQL("count(*)"))),
+    )
+    query = Referral._search([], limit=PAGE, order=Referral._order)
+    show_plan("referral list, first page", explain(db, query.select()))
+    out()
 
 
 def bench_cron(db, verbose):
@@ -504,9 +586,13 @@ def main():
             ("social.listening.session", "sessions, coordinator", coordinator),
             ("social.person", "persons, operator (1 desk)", operator),
             ("social.person", "persons, coordinator", coordinator),
+            ("social.referral", "referrals, operator (1 desk)", operator),
+            ("social.referral", "referrals, coordinator", coordinator),
         ):
-            bench_list(full, model, label, uid, args.verbose)
+            bench_list(full, model, label, uid, args.verbose, previous=PREVIOUS.get(label))
         out()
+        bench_person_search(full, operator, args.verbose)
+        bench_rule_plans(full, operator)
         bench_cron(full, args.verbose)
         bench_create(full, empty, args.verbose)
     finally:

@@ -794,6 +794,18 @@ def seed_referrals(env, setup, now):
                 now=now,
             )
         )
+        # the session's special-category flag, copied on the referral (a stored related
+        # field: the operators' record rule reads it there)
+        cr.execute(
+            SQL(
+                """
+                UPDATE social_referral r SET is_special_category = s.is_special_category
+                FROM social_listening_session s
+                WHERE s.id = r.session_id AND r.id >= %s
+                """,
+                base,
+            )
+        )
         # the staff who receive them: the social workers of the target desk
         cr.execute(
             SQL(

@@ -15,7 +15,6 @@ the user's partner), checked explicitly, and reads the staff records with sudo a
 every sudo below says why.
 """
 
-import time as _time
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -28,10 +27,8 @@ from odoo.tools import format_date
 
 from odoo.addons.portal.controllers import portal
 
-# A citizen may send at most this many booking confirmations (and moves) per hour: enough for
-# any real use, and a brake on scripts hammering the slot engine or the desks' agendas.
-MAX_ATTEMPTS_PER_HOUR = 20
-ATTEMPTS_KEY = "social_booking_attempts"
+from ..models.social_rate_limit import RateLimited
+
 MAX_NOTE_LENGTH = 1000
 MAX_REASON_LENGTH = 500
 
@@ -182,30 +179,14 @@ class SocialBookingPortal(portal.CustomerPortal):
     # ------------------------------------------------------------
 
     def _social_too_many_attempts(self):
-        """Count this attempt; True if the user went beyond the hourly limit. Counted in the
-        session (every attempt, failed ones included) and in the database (the portal bookings
-        the user made in the last hour, whatever the session)."""
-        now = _time.time()
-        recent = [t for t in request.session.get(ATTEMPTS_KEY) or [] if now - t < 3600]
-        too_many = len(recent) >= MAX_ATTEMPTS_PER_HOUR
-        if not too_many:
-            recent.append(now)
-        request.session[ATTEMPTS_KEY] = recent
-        if too_many:
-            return True
-        # sudo: counts the user's own portal bookings, whatever desk they are at
-        booked = (
-            request.env["social.appointment"]
-            .sudo()
-            .search_count(
-                [
-                    ("create_uid", "=", request.env.uid),
-                    ("booking_channel", "=", "portal"),
-                    ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
-                ]
-            )
-        )
-        return booked >= MAX_ATTEMPTS_PER_HOUR
+        """Count this attempt: the error message when the user went beyond the hourly limit,
+        else None. Counted in the database for the user (every attempt, refused ones too),
+        whatever the session or the worker (see social.rate.limit)."""
+        try:
+            request.env["social.rate.limit"]._take_booking_attempt()
+        except RateLimited as error:
+            return error.args[0]
+        return None
 
     def _social_error(self, message, back_url, code="refused", status=200, back_label=None):
         values = self._social_values(
@@ -217,12 +198,9 @@ class SocialBookingPortal(portal.CustomerPortal):
         )
         return request.render("social_secretariat.portal_booking_error", values, status=status)
 
-    def _social_too_many_response(self, back_url):
+    def _social_too_many_response(self, back_url, message):
         return self._social_error(
-            request.env._(
-                "You have tried to book too many times in the last hour. Please try again later, "
-                "or call the desk."
-            ),
+            message,
             back_url,
             code="too_many",
             status=429,
@@ -397,8 +375,8 @@ class SocialBookingPortal(portal.CustomerPortal):
 
     @http.route("/social/book/confirm", type="http", auth="user", methods=["POST"], website=True)
     def social_book_confirm(self, topic=None, desk=None, start=None, privacy=None, note=None, **kw):
-        if self._social_too_many_attempts():
-            return self._social_too_many_response("/social/book")
+        if too_many := self._social_too_many_attempts():
+            return self._social_too_many_response("/social/book", too_many)
         topic_id, desk_id = self._social_int(topic), self._social_int(desk)
         # sudo: only to find the records by id; whether this topic may be booked at this desk
         # at this time is decided by _portal_book / _check_slot below, not by the page
@@ -649,8 +627,8 @@ class SocialBookingPortal(portal.CustomerPortal):
     )
     def portal_my_social_appointment_reschedule(self, appointment_id, start=None, **kw):
         back_url = f"/my/social/appointments/{appointment_id}/reschedule"
-        if self._social_too_many_attempts():
-            return self._social_too_many_response(back_url)
+        if too_many := self._social_too_many_attempts():
+            return self._social_too_many_response(back_url, too_many)
         appointment = request.env["social.appointment"].browse(appointment_id)
         new_start = self._social_datetime(start)
         if not new_start:

@@ -3,6 +3,8 @@ from odoo.http import request, route
 
 from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 
+from ..tools import text
+
 
 class SocialSignup(AuthSignupHome):
     """Sign-up of citizens: the privacy notice must be accepted, and the acceptance is recorded
@@ -32,6 +34,13 @@ class SocialSignup(AuthSignupHome):
         return super().web_auth_signup(*args, **kw)
 
     def do_signup(self, qcontext):
+        # the name becomes the partner's (and the person's): typed text, checked as such
+        qcontext["name"] = text.clean_name(qcontext.get("name"))
+        text.check_length(request.env, request.env._("Name"), qcontext["name"], text.NAME_MAX)
+        if not qcontext.get("token"):
+            # a new account (not an invitation): so many an hour from one address; a refusal
+            # is a UserError, which the form shows
+            request.env["social.rate.limit"]._take_signup(request.httprequest.remote_addr)
         result = super().do_signup(qcontext)
         if qcontext.get("social_privacy"):
             self._social_record_signup_consent(qcontext.get("login"))

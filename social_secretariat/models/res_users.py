@@ -1,4 +1,13 @@
+import contextlib
+import logging
+
 from odoo import fields, models
+from odoo.exceptions import AccessDenied
+from odoo.http import request
+
+from .social_rate_limit import RateLimited
+
+_logger = logging.getLogger(__name__)
 
 
 class ResUsers(models.Model):
@@ -19,3 +28,58 @@ class ResUsers(models.Model):
             # record rules cache the user's desks: drop the cached domains
             self.env.registry.clear_cache()
         return res
+
+    # ------------------------------------------------------------
+    # Login throttling
+    # ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _assert_can_auth(self, user=None):
+        """Failed logins counted in the database, per login and per address.
+
+        Odoo's own cooldown (replaced here) counts failures per address, in the memory of
+        each worker, and forgets them when anyone logs in from that address: with open
+        sign-up an attacker logs into their own account between guesses. Here each attempt
+        is counted before the password is checked (on a cursor of its own, committed at
+        once: the login's transaction rolls back on failure, and concurrent guesses on other
+        workers see it), and a success removes only its own attempt and the failures of the
+        same login, never those of the address."""
+        if not request:
+            yield
+            return
+        login = user
+        if isinstance(user, int):  # check() passes the uid of an RPC call with a password
+            login = self.browse(user).sudo().login
+        address = request.httprequest.remote_addr
+        Limit = self.env["social.rate.limit"]
+        kinds = [("login_user", login), ("login_address", address)]
+
+        def message(minutes):
+            # the request's environment: in the language of the login page
+            return request.env._(
+                "Too many failed sign-ins for this account or from this address. For your "
+                "security, try again in %(when)s.",
+                when=request.env["social.rate.limit"]._wait_text(minutes),
+            )
+
+        try:
+            attempt = Limit._take(kinds, message)
+        except RateLimited as error:
+            _logger.warning(
+                "Login attempt refused for %r from %s on %s: too many failures, until %s UTC",
+                login,
+                address,
+                self.env.cr.dbname,
+                error.retry_at,
+            )
+            raise AccessDenied(error.args[0]) from None
+        try:
+            yield
+        except AccessDenied:
+            raise  # the attempt stays counted as a failure
+        except Exception:
+            # not a wrong password (e.g. a database error): not held against the user
+            Limit._forget(ids=attempt)
+            raise
+        else:
+            Limit._forget(ids=attempt, kinds=[("login_user", login)])

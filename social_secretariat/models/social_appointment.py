@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime, format_time
 from odoo.tools.sql import create_index
 
+from ..tools import text
+
 BOOKING_CHANNELS = [
     ("portal", "Portal"),
     ("phone", "Phone"),
@@ -224,6 +226,7 @@ class SocialAppointment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        text.clean_vals(self, vals_list)
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
             if vals.get("desk_id"):
@@ -245,6 +248,7 @@ class SocialAppointment(models.Model):
         return appointments
 
     def write(self, vals):
+        text.clean_vals(self, vals)
         if vals.get("desk_id"):
             self.env["social.desk"].browse(vals["desk_id"])._ensure_active(
                 self.env._("Desk: %(desk)s is archived and cannot receive new appointments.")

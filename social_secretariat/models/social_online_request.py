@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools import text
+
 OPEN_STATES = ("new", "assigned")
 
 
@@ -120,6 +122,9 @@ class SocialOnlineRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        text.clean_vals(self, vals_list)
+        # citizens: so many requests a day (each one notifies the desk)
+        self.env["social.rate.limit"]._take_online_requests(len(vals_list))
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
             if vals.get("name", "/") == "/":
@@ -259,6 +264,7 @@ class SocialOnlineRequest(models.Model):
             raise UserError(self.env._("This request is already taken on or closed."))
 
     def write(self, vals):
+        text.clean_vals(self, vals)
         if "partner_id" in vals and not self.env.su:
             raise UserError(self.env._("The requester of a request cannot be changed."))
         if vals.get("person_id"):

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, single_email_re
 
 from ..tools import fiscal_code as cf
-from ..tools import guard
+from ..tools import guard, text
 from ..tools import phone as phone_tools
 
 LEGAL_STATUSES = [
@@ -76,15 +76,22 @@ class SocialPerson(models.Model):
     email = fields.Char(related="partner_id.email", readonly=False)
     phone = fields.Char(related="partner_id.phone", readonly=False)
     mobile = fields.Char(related="partner_id.mobile", readonly=False)
+    # trigram indexes (pg_trgm): the one-box search finds a part of a code or of a number
+    # with an index, like the name (see _quick_search_domain and bench/README.md)
     phone_search = fields.Char(
-        compute="_compute_phone_search", store=True, index=True, help="Phones in E.164, for search."
+        compute="_compute_phone_search",
+        store=True,
+        index="trigram",
+        help="Phones in E.164, for search.",
     )
     quick_search = fields.Char(
         string="Name, codice fiscale or phone",
         compute="_compute_quick_search",
         search="_search_quick_search",
     )
-    fiscal_code = fields.Char(string="Codice fiscale", size=16, tracking=True, copy=False)
+    fiscal_code = fields.Char(
+        string="Codice fiscale", size=16, tracking=True, copy=False, index="trigram"
+    )
     stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
     birth_date = fields.Date(string="Birth date", tracking=True)
     age = fields.Integer(compute="_compute_age")
@@ -202,16 +209,25 @@ class SocialPerson(models.Model):
 
     @api.model
     def _quick_search_domain(self, value):
-        """One box: a name, a codice fiscale (or part of it) or a phone number."""
+        """One box: a name, a codice fiscale (or part of it) or a phone number (or part of it).
+
+        Each kind of value is searched only where it can be, so that every condition has an
+        index (see bench/README.md): a whole codice fiscale by equality (the unique index); a
+        number (6 digits or more, and nothing but what is written in phone numbers) in the
+        phones only, as no name holds digits and a codice fiscale never has more than 3 in a
+        row (trigram index); anything else in the names and the codici fiscali (trigram
+        indexes)."""
         value = value.strip()
-        domain = [("name", "ilike", value)]
         code = cf.normalise(value)
+        if len(code) == 16 and not cf.problem(code):
+            return [("fiscal_code", "=", code)]
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 6 and re.fullmatch(r"[\d\s+()./-]+", value):
+            number = phone_tools.e164(value) or digits
+            return [("phone_search", "ilike", number.lstrip("+"))]
+        domain = [("name", "ilike", value)]
         if code and code.isalnum():
             domain = ["|", ("fiscal_code", "ilike", code), *domain]
-        digits = re.sub(r"\D", "", value)
-        if len(digits) >= 6:
-            number = phone_tools.e164(value) or digits
-            domain = ["|", ("phone_search", "ilike", number.lstrip("+")), *domain]
         return domain
 
     @api.model
@@ -613,6 +629,7 @@ class SocialPerson(models.Model):
 
     def _prepare_vals(self, vals):
         """Normalise codes, phones and e-mail before they are stored; explain bad input."""
+        text.clean_vals(self, vals, names=("first_name", "last_name"))
         for key in ("first_name", "last_name"):
             if isinstance(vals.get(key), str):
                 vals[key] = vals[key].strip()

@@ -4,10 +4,12 @@ from . import test_appointment_booking
 from . import test_appointment_slots
 from . import test_booking_tours
 from . import test_groups
+from . import test_input_limits
 from . import test_need
 from . import test_online_request_appointment
 from . import test_performance
 from . import test_person
+from . import test_rate_limit
 from . import test_referral
 from . import test_service_page_booking
 from . import test_session
