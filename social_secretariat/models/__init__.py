@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import res_partner
 from . import social_rate_limit
 from . import social_municipality
 from . import social_desk

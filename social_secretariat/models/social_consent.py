@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 from ..tools import guard
 
@@ -47,11 +48,12 @@ class SocialConsent(models.Model):
     )
     evidence_ids = fields.Many2many("ir.attachment", string="Evidence")
     note = fields.Char()
+    # not stored: validity depends on today, so a stored value would stay "valid" after the
+    # expiry date; the search method turns a domain on it into one on the dates
     state = fields.Selection(
         [("valid", "Valid"), ("withdrawn", "Withdrawn"), ("expired", "Expired")],
         compute="_compute_state",
-        store=True,
-        tracking=True,
+        search="_search_state",
     )
     company_id = fields.Many2one(related="person_id.company_id", store=True, index=True)
 
@@ -65,6 +67,29 @@ class SocialConsent(models.Model):
                 consent.state = "expired"
             else:
                 consent.state = "valid"
+
+    def _search_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the consent status."))
+        states = {value} if isinstance(value, str | bool) else set(value)
+        if operator in ("!=", "not in"):
+            states = {"valid", "withdrawn", "expired"} - states
+        today = fields.Date.context_today(self)
+        by_state = {
+            "withdrawn": [("date_withdrawn", "!=", False)],
+            "expired": [
+                ("date_withdrawn", "=", False),
+                ("date_expiry", "!=", False),
+                ("date_expiry", "<", today),
+            ],
+            "valid": [
+                ("date_withdrawn", "=", False),
+                "|",
+                ("date_expiry", "=", False),
+                ("date_expiry", ">=", today),
+            ],
+        }
+        return expression.OR([by_state[state] for state in sorted(states) if state in by_state])
 
     @api.depends("purpose", "person_id", "date_given")
     def _compute_display_name(self):

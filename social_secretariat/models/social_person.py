@@ -93,12 +93,41 @@ class SocialPerson(models.Model):
         string="Codice fiscale", size=16, tracking=True, copy=False, index="trigram"
     )
     stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
-    birth_date = fields.Date(string="Birth date", tracking=True)
+    # decoded from the codice fiscale by whatever path the person comes (form, wizards,
+    # sign-up, import, RPC): filled when empty, never over what an operator typed
+    birth_date = fields.Date(
+        string="Birth date",
+        tracking=True,
+        compute="_compute_from_fiscal_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     age = fields.Integer(compute="_compute_age")
     age_band = fields.Selection(AGE_BANDS, string="Age band", compute="_compute_age")
-    gender = fields.Selection(GENDERS, tracking=True)
-    birthplace = fields.Char(tracking=True)
-    birth_country_id = fields.Many2one("res.country", string="Country of birth")
+    gender = fields.Selection(
+        GENDERS,
+        tracking=True,
+        compute="_compute_from_fiscal_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    birthplace = fields.Char(
+        tracking=True,
+        compute="_compute_from_fiscal_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    birth_country_id = fields.Many2one(
+        "res.country",
+        string="Country of birth",
+        compute="_compute_from_fiscal_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     citizenship_id = fields.Many2one("res.country", string="Citizenship", tracking=True)
     citizenship_group = fields.Selection(
         CITIZENSHIP_GROUPS, compute="_compute_citizenship_group", store=True
@@ -175,6 +204,17 @@ class SocialPerson(models.Model):
             self._table,
             ["last_name", "first_name", "id"],
         )
+        # files saved when only the form decoded the codice fiscale: fill birth date, gender
+        # and birthplace once (a valid code always gives the first two, so this set empties)
+        self.env.cr.execute(
+            """SELECT id FROM social_person
+                WHERE fiscal_code IS NOT NULL AND (birth_date IS NULL OR gender IS NULL)"""
+        )
+        missing = self.browse(row[0] for row in self.env.cr.fetchall())
+        if missing:
+            for name in self.FISCAL_CODE_FIELDS:
+                self.env.add_to_compute(self._fields[name], missing)
+            missing.flush_recordset()
 
     # ------------------------------------------------------------
     # Computes
@@ -278,6 +318,37 @@ class SocialPerson(models.Model):
                     "their codice fiscale first."
                 )
             )
+
+    FISCAL_CODE_FIELDS = ("birth_date", "gender", "birthplace", "birth_country_id")
+
+    @api.depends("fiscal_code")
+    def _compute_from_fiscal_code(self):
+        for person in self:
+            values = person._fiscal_code_values(person.fiscal_code)
+            for name in self.FISCAL_CODE_FIELDS:
+                person[name] = person[name] or values.get(name, False)
+
+    def _fiscal_code_values(self, code):
+        """What a valid codice fiscale says of the person: birth date, gender, birthplace and
+        country of birth (the Belfiore code of a foreign country names it)."""
+        code = cf.normalise(code)
+        if not code or cf.problem(code):
+            return {}
+        decoded = cf.decode(code)
+        values = {
+            "birth_date": decoded["birth_date"],
+            "gender": decoded["gender"],
+            "birthplace": decoded["birthplace"],
+        }
+        if not decoded["is_foreign"]:
+            values["birth_country_id"] = self.env.ref("base.it")
+        elif decoded["birthplace_en"]:
+            values["birth_country_id"] = (
+                self.env["res.country"]
+                .with_context(lang="en_US")
+                .search([("name", "=ilike", decoded["birthplace_en"])], limit=1)
+            )
+        return {name: value for name, value in values.items() if value}
 
     @api.depends("birth_date")
     def _compute_age(self):
@@ -537,32 +608,19 @@ class SocialPerson(models.Model):
                     "message": self._fiscal_code_problem_message(code, problem),
                 }
             }
-        decoded = cf.decode(code)
+        # the computes fill the empty fields; a field already filled differently is
+        # kept (the operator may have typed it on purpose), and the difference is shown
+        decoded = self._fiscal_code_values(code)
         warnings = []
-        if not self.birth_date:
-            self.birth_date = decoded["birth_date"]
-        elif self.birth_date != decoded["birth_date"]:
+        if self.birth_date and self.birth_date != decoded["birth_date"]:
             warnings.append(
                 self.env._(
                     "The code gives the birth date %(date)s.",
                     date=format_date(self.env, decoded["birth_date"]),
                 )
             )
-        if not self.gender:
-            self.gender = decoded["gender"]
-        elif self.gender in ("female", "male") and self.gender != decoded["gender"]:
+        if self.gender in ("female", "male") and self.gender != decoded["gender"]:
             warnings.append(self.env._("The code gives another gender."))
-        if not self.birthplace and decoded["birthplace"]:
-            self.birthplace = decoded["birthplace"]
-        if decoded["is_foreign"] and decoded["birthplace_en"] and not self.birth_country_id:
-            country = (
-                self.env["res.country"]
-                .with_context(lang="en_US")
-                .search([("name", "=ilike", decoded["birthplace_en"])], limit=1)
-            )
-            self.birth_country_id = country
-        elif not decoded["is_foreign"] and not self.birth_country_id:
-            self.birth_country_id = self.env.ref("base.it")
         if warnings:
             return {
                 "warning": {"title": self.env._("Codice fiscale"), "message": "\n".join(warnings)}
@@ -614,6 +672,12 @@ class SocialPerson(models.Model):
         if "fiscal_code" in vals and vals["fiscal_code"]:
             for person in self:
                 self._check_fiscal_code_free(vals["fiscal_code"], person.company_id, person)
+            if len(self) > 1:
+                # a code is unique in an Ambito: rare, and each file follows its own values
+                for person in self:
+                    person.write(dict(vals))
+                return True
+            vals = self._follow_fiscal_code(vals)
         res = super().write(vals)
         if {"first_name", "last_name"} & set(vals):
             for person in self:
@@ -626,6 +690,20 @@ class SocialPerson(models.Model):
         if changed:
             self._log_file_access("change", ", ".join(changed))
         return res
+
+    def _follow_fiscal_code(self, vals):
+        """A corrected codice fiscale brings the values decoded from it: those that came from
+        the old code follow the new one; those an operator typed differently stay."""
+        old = self._fiscal_code_values(self.fiscal_code)
+        if not old or cf.normalise(vals["fiscal_code"]) == self.fiscal_code:
+            return vals
+        new = self._fiscal_code_values(vals["fiscal_code"])
+        vals = dict(vals)
+        for name in self.FISCAL_CODE_FIELDS:
+            if name not in vals and name in old and self[name] == old[name]:
+                value = new.get(name, False)
+                vals[name] = value.id if isinstance(value, models.BaseModel) else value
+        return vals
 
     def _prepare_vals(self, vals):
         """Normalise codes, phones and e-mail before they are stored; explain bad input."""
@@ -709,25 +787,59 @@ class SocialPerson(models.Model):
             ]
         )
 
-    def web_read(self, specification):
-        result = super().web_read(specification)
-        # opening a saved file (the form), not fetching a person's name for another view
-        if (
-            len(self) == 1
-            and isinstance(self.id, int)
-            and not self.env.su
-            and set(specification) - {"id", "display_name"}
-        ):
-            self._log_file_access("read")
+    # Reading a file, by any path: read, search_read, web_read and web_search_read all end in
+    # _read_format; exports and printed reports are logged by export_data and by
+    # ir.actions.report (social_person_access_log.py). Reads of the display name alone are not
+    # logged: it is what every field linking a person shows (a session list names its
+    # persons, computed by the ORM with sudo), it is not the file, and logging it would bury
+    # the openings of files under one row per name shown.
+    NOT_THE_FILE = frozenset({"id", "display_name"})
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        if result and set(fnames or ()) - self.NOT_THE_FILE:
+            read = self.browse([values["id"] for values in result])
+            read._log_file_read("read" if len(read) == 1 else "list")
         return result
 
-    # web_read is read-only in Odoo 18; opening a file writes the access log
+    def _log_file_read(self, event, details=False):
+        """One row per file, user and event in a request (a transaction), all the rows of a
+        call in one INSERT; superuser code and portal users (their own file) are not
+        logged."""
+        if not self or self.env.su or not self.env.user._is_internal():
+            return
+        done = self.env.cr.precommit.data.setdefault("social.person.read_logged", set())
+        uid = self.env.uid
+        persons = self.filtered(lambda p: isinstance(p.id, int) and (uid, p.id, event) not in done)
+        if persons:
+            done.update((uid, person.id, event) for person in persons)
+            persons._log_file_access(event, details)
+
+    # read, search_read, web_read and web_search_read are read-only in Odoo 18 (they may run
+    # on a replica); reading a file writes the access log
+    def read(self, fields=None, load="_classic_read"):
+        return super().read(fields, load)
+
+    read._readonly = False
+
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
+        return super().search_read(domain, fields, offset, limit, order, **kwargs)
+
+    search_read._readonly = False
+
+    def web_read(self, specification):
+        return super().web_read(specification)
+
     web_read._readonly = False
+
+    def web_search_read(self, *args, **kwargs):
+        return super().web_search_read(*args, **kwargs)
+
+    web_search_read._readonly = False
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
-        if not self.env.su:
-            self._log_file_access("export", ", ".join(fields_to_export))
+        self._log_file_read("export", ", ".join(fields_to_export))
         return result
 
     # ------------------------------------------------------------

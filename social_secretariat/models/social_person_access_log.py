@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class SocialPersonAccessLog(models.Model):
-    """Who opened, exported, changed or anonymised a person's file, and when.
+    """Who opened, listed, exported, printed, changed or anonymised a person's file, and when.
     Append-only: written with sudo by social.person, read by coordinators."""
 
     _name = "social.person.access.log"
@@ -17,6 +17,8 @@ class SocialPersonAccessLog(models.Model):
     event = fields.Selection(
         [
             ("read", "Opened"),
+            ("list", "Read in a list"),
+            ("report", "Printed"),
             ("lookup", "Found by codice fiscale"),
             ("export", "Exported"),
             ("change", "Changed"),
@@ -27,3 +29,23 @@ class SocialPersonAccessLog(models.Model):
     )
     details = fields.Char()
     company_id = fields.Many2one("res.company", string="Ambito", index=True)
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _get_rendering_context(self, report, docids, data):
+        """A printed person file, or a printed record of a person (a session, a referral), is
+        a read of the file: every report passes here, whatever its format or route."""
+        data = super()._get_rendering_context(report, docids, data)
+        if docids and report.model in self.env:
+            records = self.env[report.model].browse(docids)
+            field = records._fields.get("person_id")
+            if records._name == "social.person":
+                persons = records
+            elif field is not None and field.comodel_name == "social.person":
+                persons = records.person_id
+            else:
+                persons = self.env["social.person"]
+            persons._log_file_read("report", report.name)
+        return data
