@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime, format_time
 from odoo.tools.sql import create_index
 
-from ..tools import text
+from ..tools import guard, text
 
 BOOKING_CHANNELS = [
     ("portal", "Portal"),
@@ -19,6 +19,12 @@ BOOKING_CHANNELS = [
 ]
 # The states in which an appointment holds its time: a no-show still took the operators' time.
 HOLDING_STATES = ("booked", "done", "no_show")
+# written by the actions and the server only (see tools/guard.py)
+PROTECTED = {"state", "calendar_event_id", "session_id", "online_request_id", "partner_id"}
+# the relational fields a user sets: each target must be readable by them
+LINKS = ("topic_id", "desk_id", "company_id", "operator_ids")
+# what the booking rules (the topic's slot engine) decide on
+SLOT_FIELDS = {"start", "stop", "desk_id", "topic_id", "person_id", "operator_ids"}
 
 
 class SocialAppointmentBusy(models.Model):
@@ -113,6 +119,8 @@ class SocialAppointment(models.Model):
         string="Operators",
         domain="[('share', '=', False)]",
         tracking=True,
+        # staff only (as the fields below): the portal shows the citizen when and where
+        groups="social_secretariat.group_social_operator",
     )
     state = fields.Selection(
         [
@@ -132,10 +140,19 @@ class SocialAppointment(models.Model):
         BOOKING_CHANNELS, string="Booked by", required=True, default="desk", tracking=True
     )
     calendar_event_id = fields.Many2one(
-        "calendar.event", string="Calendar event", readonly=True, copy=False, index="btree_not_null"
+        "calendar.event",
+        string="Calendar event",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="social_secretariat.group_social_operator",
     )
     session_id = fields.Many2one(
-        "social.listening.session", string="Session", readonly=True, copy=False
+        "social.listening.session",
+        string="Session",
+        readonly=True,
+        copy=False,
+        groups="social_secretariat.group_social_operator",
     )
     # the request to the online desk it was booked for (the booking assistant sets it)
     online_request_id = fields.Many2one(
@@ -145,9 +162,20 @@ class SocialAppointment(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        groups="social_secretariat.group_social_operator",
     )
     cancel_reason = fields.Text(string="Reason for cancelling", copy=False)
-    note = fields.Text(string="Notes for the staff")
+    # Set by a coordinator with the time, desk or operators, to book outside the booking rules
+    # (opening hours, the step, the notice, the operators' time): recorded in the chatter. Only
+    # the value sent with the change counts, never one left on the record.
+    override_reason = fields.Text(
+        string="Reason for booking outside the rules",
+        copy=False,
+        groups="social_secretariat.group_social_coordinator",
+    )
+    note = fields.Text(
+        string="Notes for the staff", groups="social_secretariat.group_social_operator"
+    )
     company_id = fields.Many2one(
         "res.company",
         string="Ambito",
@@ -174,9 +202,16 @@ class SocialAppointment(models.Model):
             appointment.access_url = f"/my/social/appointments/{appointment.id}"
 
     @api.depends("name", "person_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        # Odoo reads the display name of a linked record as superuser (a request's
+        # appointments, say): the person's name only for a user who may read the file
+        persons = self.person_id.sudo(False)
+        readable = persons._filtered_access("read") if persons else persons
         for appointment in self:
-            appointment.display_name = f"{appointment.name} – {appointment.person_id.name or ''}"
+            person = appointment.person_id
+            who = person.name if person in readable else self.env._("person not visible to you")
+            appointment.display_name = f"{appointment.name} – {who if person else ''}"
 
     # ------------------------------------------------------------
     # Constraints
@@ -224,11 +259,104 @@ class SocialAppointment(models.Model):
             where="res_model IS DISTINCT FROM 'social.appointment'",
         )
 
+    def _check_links(self, vals):
+        """What a user may link an appointment to: records they can read (see
+        guard.check_links), in the appointment's Ambito (see _check_link_scope); a desk they
+        work at, whatever the path (the booking assistant, the form, RPC)."""
+        guard.check_links(self, vals, LINKS)
+        if vals.get("desk_id") and not self.env.su:
+            guard.check_desk(
+                self.env,
+                self.env["social.desk"].browse(vals["desk_id"]),
+                self.env._("Desk: you do not work at %(desk)s, where the appointment would be."),
+            )
+        if vals.get("override_reason") and not self.env.su:
+            if not guard.is_coordinator(self.env):
+                raise AccessError(
+                    self.env._("Only a coordinator can book outside the booking rules.")
+                )
+            if not vals["override_reason"].strip():
+                raise UserError(self.env._("Reason for booking outside the rules: say why."))
+
+    def _check_link_scope(self):
+        if self.env.su:
+            return
+        for appointment in self:
+            guard.check_staff(
+                appointment,
+                {"operator_ids": [Command.set(appointment.operator_ids.ids)]},
+                "operator_ids",
+                appointment.company_id,
+            )
+
+    def _check_booking_rules(self, override_reason=None):
+        """The rules the booking assistant obeys, for appointments created or moved by staff
+        by any other path: the topic offered at the desk, its opening hours, the step, the
+        notice and the horizon, the operators working there and free, the person free, a free
+        room. A coordinator may book outside them, giving the reason (recorded in the
+        chatter). Called after the write, before the time is taken (_sync_busy)."""
+        if self.env.su or guard.in_workflow():
+            return
+        for appointment in self:
+            if override_reason:
+                appointment.message_post(
+                    body=self.env._(
+                        "Booked outside the booking rules by %(user)s (%(when)s, %(desk)s). "
+                        "Reason: %(reason)s",
+                        user=self.env.user.name,
+                        when=appointment._local_start_text(),
+                        desk=appointment.desk_id.name,
+                        reason=override_reason.strip(),
+                    ),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            topic = appointment.topic_id
+            # sudo: the slot engine reads the agendas and working times of the desk's staff
+            operators = topic._check_slot(
+                appointment.desk_id,
+                appointment.start,
+                appointment.operator_ids.ids or None,
+                person=appointment.person_id,
+                ignore_appointment=appointment,
+            )
+            if appointment.stop != appointment.start + timedelta(hours=topic.duration):
+                raise UserError(
+                    self.env._(
+                        "Appointments for %(topic)s last %(minutes)s minutes: the end follows "
+                        "from the start.",
+                        topic=topic.name,
+                        minutes=round(topic.duration * 60),
+                    )
+                )
+            if not appointment.operator_ids:
+                with guard.workflow():
+                    appointment.operator_ids = operators
+
     @api.model_create_multi
     def create(self, vals_list):
         text.clean_vals(self, vals_list)
+        if not guard.trusted(self.env):
+            # the defaults a client can send in the context are checked as any other value
+            # (the Ambito, if not given, still comes from the desk below)
+            vals_list = [
+                self._add_missing_default_values(vals)
+                | ({} if "company_id" in vals else {"company_id": False})
+                for vals in vals_list
+            ]
+            for vals in vals_list:
+                if not vals.get("company_id"):
+                    vals.pop("company_id")
+                # a new appointment is booked: the rest comes from the workflow
+                guard.check_protected(
+                    self,
+                    {k: v for k, v in vals.items() if v and (k, v) != ("state", "booked")},
+                    PROTECTED,
+                )
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
+            self._check_links(vals)
             if vals.get("desk_id"):
                 desk = self.env["social.desk"].browse(vals["desk_id"])
                 desk._ensure_active(
@@ -243,17 +371,25 @@ class SocialAppointment(models.Model):
                     hours=topic.duration
                 )
         appointments = super().create(vals_list)
+        appointments._check_link_scope()
+        for appointment, vals in zip(appointments, vals_list, strict=True):
+            appointment._check_booking_rules(vals.get("override_reason"))
         appointments._sync_busy()
         appointments._sync_calendar_event()
         return appointments
 
     def write(self, vals):
         text.clean_vals(self, vals)
+        guard.check_protected(self, vals, PROTECTED)
+        self._check_links(vals)
         if vals.get("desk_id"):
             self.env["social.desk"].browse(vals["desk_id"])._ensure_active(
                 self.env._("Desk: %(desk)s is archived and cannot receive new appointments.")
             )
-        closed = {"start", "stop", "desk_id", "topic_id", "person_id", "operator_ids"} & set(vals)
+        closed = SLOT_FIELDS & set(vals)
+        if closed and not self.env.su:
+            # moved or given to other people only by the staff of its desk
+            self._check_desk_staff()
         if closed and any(a.state != "booked" for a in self):
             raise UserError(
                 self.env._(
@@ -263,6 +399,10 @@ class SocialAppointment(models.Model):
             )
         was_holding = {appointment: appointment.state in HOLDING_STATES for appointment in self}
         res = super().write(vals)
+        if {"operator_ids", "company_id"} & set(vals):
+            self._check_link_scope()
+        if closed:
+            self._check_booking_rules(vals.get("override_reason"))
         # the time is taken again only when it changes, or when the appointment starts or stops
         # holding it (done and no-show keep their rooms and operators as they are)
         if closed or any(
@@ -445,7 +585,8 @@ class SocialAppointment(models.Model):
                 continue
             values = appointment._event_values()
             if not event:
-                appointment.calendar_event_id = Event.create(values)
+                with guard.workflow():
+                    appointment.calendar_event_id = Event.create(values)
                 continue
             changed = {}
             if (event.start, event.stop) != (values["start"], values["stop"]):
@@ -463,19 +604,42 @@ class SocialAppointment(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def _check_desk_staff(self):
+        """The transitions and the moves are for the staff of the appointment's desk (and the
+        coordinators), whoever calls: a button, RPC or another record's action."""
+        self.check_access("write")
+        if self.env.su:
+            return
+        for appointment in self:
+            if not guard.is_desk_staff(self.env, appointment.desk_id):
+                raise AccessError(
+                    self.env._(
+                        "Appointment %(name)s is handled by the staff of %(desk)s.",
+                        name=appointment.name,
+                        desk=appointment.desk_id.name,
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        """Write workflow fields, once the action has checked the caller and the state."""
+        with guard.workflow():
+            return self.write(vals)
+
     def _check_state(self, allowed, message):
         wrong = self.filtered(lambda a: a.state not in allowed)
         if wrong:
             raise UserError(message % {"name": ", ".join(wrong.mapped("name"))})
 
     def action_done(self):
+        self._check_desk_staff()
         self._check_state(
             ("booked", "no_show"), self.env._("Only a booked appointment can be done (%(name)s).")
         )
-        self.write({"state": "done"})
+        self._workflow_write({"state": "done"})
         return True
 
     def action_no_show(self):
+        self._check_desk_staff()
         self._check_state(
             ("booked",),
             self.env._("Only a booked appointment can be marked as no-show (%(name)s)."),
@@ -488,18 +652,19 @@ class SocialAppointment(models.Model):
                     name=future[0].name,
                 )
             )
-        self.write({"state": "no_show"})
+        self._workflow_write({"state": "no_show"})
         return True
 
     def action_cancel(self, reason=None):
         """Cancel and free the time; the operators are told in the chatter."""
+        self._check_desk_staff()
         self._check_state(
             ("booked",), self.env._("Only a booked appointment can be cancelled (%(name)s).")
         )
         values = {"state": "cancelled"}
         if reason:
             values["cancel_reason"] = reason
-        self.write(values)
+        self._workflow_write(values)
         for appointment in self:
             appointment._notify_staff(
                 self.env._(
@@ -537,17 +702,19 @@ class SocialAppointment(models.Model):
             )
 
     def action_reset_booked(self):
+        self._check_desk_staff()
         self._check_state(
             ("done", "no_show"),
             self.env._("Only a done or no-show appointment can go back to booked (%(name)s)."),
         )
-        self.write({"state": "booked"})
+        self._workflow_write({"state": "booked"})
         return True
 
     def action_start_session(self):
         """Open the listening session of the appointment, created on the first click."""
         self.ensure_one()
         if not self.session_id:
+            self._check_desk_staff()
             if self.state != "booked":
                 raise UserError(
                     self.env._(
@@ -556,7 +723,7 @@ class SocialAppointment(models.Model):
                         name=self.name,
                     )
                 )
-            self.session_id = self.env["social.listening.session"].create(
+            session = self.env["social.listening.session"].create(
                 {
                     "person_id": self.person_id.id,
                     "desk_id": self.desk_id.id,
@@ -568,6 +735,7 @@ class SocialAppointment(models.Model):
                     "company_id": self.company_id.id,
                 }
             )
+            self._workflow_write({"session_id": session.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "social.listening.session",
@@ -816,7 +984,8 @@ class SocialAppointment(models.Model):
             self.desk_id, new_start, operator_ids, person=self.person_id, ignore_appointment=self
         )
         with self.env.cr.savepoint():
-            self.write({"start": new_start, "operator_ids": [Command.set(operators.ids)]})
+            # the slot was checked just above
+            self._workflow_write({"start": new_start, "operator_ids": [Command.set(operators.ids)]})
         self._notify_staff(
             self.env._(
                 "Appointment moved from %(old)s to %(new)s.",

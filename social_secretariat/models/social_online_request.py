@@ -5,9 +5,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import text
+from ..tools import guard, text
 
 OPEN_STATES = ("new", "assigned")
+# written by the actions and the server only (see tools/guard.py)
+PROTECTED = {"state", "answer_deadline", "first_answer_date", "session_id", "access_token"}
+# the relational fields a user sets: each target must be readable by them
+LINKS = ("need_id", "partner_id", "desk_id", "user_id", "company_id")
 
 
 class SocialOnlineRequest(models.Model):
@@ -43,10 +47,20 @@ class SocialOnlineRequest(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Requester", required=True, index=True, ondelete="restrict"
     )
-    person_id = fields.Many2one("social.person", string="Person", index=True)
+    # staff only (as user_id and session_id): the citizen reads what they wrote and the answers
+    person_id = fields.Many2one(
+        "social.person",
+        string="Person",
+        index=True,
+        groups="social_secretariat.group_social_operator",
+    )
     desk_id = fields.Many2one("social.desk", string="Online desk", index=True, tracking=True)
     user_id = fields.Many2one(
-        "res.users", string="Assigned to", tracking=True, domain="[('share', '=', False)]"
+        "res.users",
+        string="Assigned to",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        groups="social_secretariat.group_social_operator",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -69,7 +83,12 @@ class SocialOnlineRequest(models.Model):
     answer_deadline = fields.Datetime(string="First answer by", readonly=True, copy=False)
     first_answer_date = fields.Datetime(readonly=True, copy=False)
     is_late = fields.Boolean(string="Late", compute="_compute_is_late", search="_search_is_late")
-    session_id = fields.Many2one("social.listening.session", readonly=True, copy=False)
+    session_id = fields.Many2one(
+        "social.listening.session",
+        readonly=True,
+        copy=False,
+        groups="social_secretariat.group_social_operator",
+    )
     # staff only: citizens read their request, not the staff's appointment records
     appointment_ids = fields.One2many(
         "social.appointment",
@@ -120,9 +139,49 @@ class SocialOnlineRequest(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def _check_links(self, vals):
+        """What a user may link a request to: records they can read (see guard.check_links),
+        in the request's Ambito; the person, only the requester's file (_check_link_scope)."""
+        guard.check_links(self, vals, LINKS)
+
+    def _check_link_scope(self):
+        if self.env.su:
+            return
+        for request in self:
+            for name in ("need_id", "desk_id"):
+                guard.check_company(request, name, request.company_id)
+            guard.check_staff(
+                request,
+                {"user_id": request.user_id.id},
+                "user_id",
+                request.company_id,
+            )
+            # sudo: the link is compared, not shown
+            person = request.sudo().person_id
+            if person and (
+                person.partner_id != request.partner_id or person.company_id != request.company_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "Person: the file linked to a request must be the requester's, in the "
+                        "request's Ambito."
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         text.clean_vals(self, vals_list)
+        if not guard.trusted(self.env):
+            # the defaults a client can send in the context are checked as any other value
+            vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+            for vals in vals_list:
+                # a new request: the rest comes from the workflow
+                guard.check_protected(
+                    self,
+                    {k: v for k, v in vals.items() if v and (k, v) != ("state", "new")},
+                    PROTECTED,
+                )
+                self._check_links(vals)
         # citizens: so many requests a day (each one notifies the desk)
         self.env["social.rate.limit"]._take_online_requests(len(vals_list))
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
@@ -139,9 +198,11 @@ class SocialOnlineRequest(models.Model):
                 )
                 vals["desk_id"] = desk.id
         requests = super().create(vals_list)
+        requests._check_link_scope()
         now = fields.Datetime.now()
         for request in requests:
-            request.answer_deadline = request._compute_answer_deadline(now)
+            with guard.workflow():
+                request.answer_deadline = request._compute_answer_deadline(now)
             partners = request.desk_id.operator_ids.partner_id
             if partners:
                 request.message_subscribe(partner_ids=partners.ids)
@@ -179,15 +240,51 @@ class SocialOnlineRequest(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def _check_handler(self):
+        """The transitions are for the staff who handle the request: whom it is assigned to,
+        the staff of its online desk (any staff while it has none) and the coordinators,
+        whoever calls (a button or RPC)."""
+        if not self.env.su and not self.env.user.has_group(
+            "social_secretariat.group_social_operator"
+        ):
+            raise AccessError(
+                self.env._("Only the staff of the social secretariat handle online requests.")
+            )
+        self.check_access("write")
+        if self.env.su:
+            return
+        for request in self:
+            if request.user_id == self.env.user or guard.is_desk_staff(self.env, request.desk_id):
+                continue
+            raise AccessError(
+                self.env._(
+                    "Request %(name)s is handled by the staff of %(desk)s or by whom it is "
+                    "assigned to.",
+                    name=request.name,
+                    desk=request.desk_id.name,
+                )
+            )
+
+    def _check_open(self):
+        if any(request.state in ("converted", "closed") for request in self):
+            raise UserError(self.env._("This request is already taken on or closed."))
+
+    def _workflow_write(self, vals):
+        """Write workflow fields, once the action has checked the caller and the state."""
+        with guard.workflow():
+            return self.write(vals)
+
     def action_assign_to_me(self):
-        self.filtered(lambda r: r.state == "new").write({"state": "assigned"})
+        self._check_handler()
+        self._check_open()
+        self.filtered(lambda r: r.state == "new")._workflow_write({"state": "assigned"})
         self.write({"user_id": self.env.uid})
         return True
 
     def action_close(self):
-        if any(request.state in ("converted", "closed") for request in self):
-            raise UserError(self.env._("This request is already taken on or closed."))
-        self.write({"state": "closed"})
+        self._check_handler()
+        self._check_open()
+        self._workflow_write({"state": "closed"})
         return True
 
     def _get_or_create_person(self):
@@ -212,22 +309,24 @@ class SocialOnlineRequest(models.Model):
     def action_convert_to_session(self):
         """Take the request on: a draft listening session with the request as expressed."""
         self.ensure_one()
-        if self.state in ("converted", "closed"):
-            raise UserError(self.env._("This request is already taken on or closed."))
+        self._check_handler()
+        self._check_open()
         if not self.desk_id:
             raise UserError(self.env._("Online desk: choose the desk that takes the request on."))
         person = self._get_or_create_person()
-        session = self.env["social.listening.session"].create(
-            {
-                "desk_id": self.desk_id.id,
-                "channel": "online",
-                "person_id": person.id,
-                "request": f"{self.subject}\n\n{self.message}",
-                "need_ids": [fields.Command.set(self.need_id.ids)],
-                "operator_ids": [fields.Command.set(self.env.user.ids)],
-            }
-        )
-        self.write(
+        # the workflow: the handler of the request (checked above) takes it on at its desk
+        with guard.workflow():
+            session = self.env["social.listening.session"].create(
+                {
+                    "desk_id": self.desk_id.id,
+                    "channel": "online",
+                    "person_id": person.id,
+                    "request": f"{self.subject}\n\n{self.message}",
+                    "need_ids": [fields.Command.set(self.need_id.ids)],
+                    "operator_ids": [fields.Command.set(self.env.user.ids)],
+                }
+            )
+        self._workflow_write(
             {
                 "session_id": session.id,
                 "state": "converted",
@@ -260,16 +359,21 @@ class SocialOnlineRequest(models.Model):
             )
         # the record rules: an operator handles the requests of their desks or assigned to them
         self.check_access("write")
-        if any(request.state in ("converted", "closed") for request in self):
-            raise UserError(self.env._("This request is already taken on or closed."))
+        self._check_handler()
+        self._check_open()
 
     def write(self, vals):
         text.clean_vals(self, vals)
         if "partner_id" in vals and not self.env.su:
             raise UserError(self.env._("The requester of a request cannot be changed."))
+        guard.check_protected(self, vals, PROTECTED)
         if vals.get("person_id"):
             self.env["social.person"]._check_linkable([vals["person_id"]])
-        return super().write(vals)
+        self._check_links(vals)
+        res = super().write(vals)
+        if {"need_id", "desk_id", "user_id", "person_id", "company_id"} & set(vals):
+            self._check_link_scope()
+        return res
 
     def _written_by_requester(self):
         """Whether the requester wrote this request from the portal (the portal creates it with
@@ -353,7 +457,7 @@ class SocialOnlineRequest(models.Model):
             # sudo: the file was found from the requester's own account (_find_person) or
             # created for them; this user may not read it, which the link check would refuse
             self.sudo().person_id = appointment.person_id
-        self.write({"state": "converted", "user_id": self.user_id.id or self.env.uid})
+        self._workflow_write({"state": "converted", "user_id": self.user_id.id or self.env.uid})
         # in the citizen's language: the message is written for them
         lang = self.partner_id.lang or self.env.lang
         env = self.with_context(lang=lang).env

@@ -180,22 +180,22 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
 
     def test_request_recorded_by_staff_finds_no_hidden_file(self):
         """A request an operator records for a contact of her choice does not reveal that
-        contact's file: only the citizen's own account identifies it."""
+        contact's file: only the citizen's own account identifies it. The contact of a file
+        she cannot read is not hers to choose either (a link to an unreadable record)."""
         hidden = self.person_3
         self.assertFalse(hidden.with_user(self.operator_a).has_access("read"))
-        recorded = (
-            self.env["social.online.request"]
-            .with_user(self.operator_a)
-            .create(
-                {
-                    "subject": "Richiesta al telefono",
-                    "message": "Registrata dall'operatrice.",
-                    "partner_id": hidden.partner_id.id,
-                    "desk_id": self.online_desk.id,
-                    "user_id": self.operator_a.id,
-                }
-            )
-        )
+        values = {
+            "subject": "Richiesta al telefono",
+            "message": "Registrata dall'operatrice.",
+            "desk_id": self.online_desk.id,
+            "user_id": self.operator_a.id,
+        }
+        Request = self.env["social.online.request"].with_user(self.operator_a)
+        if not hidden.partner_id.with_user(self.operator_a).has_access("read"):
+            with self.assertRaises(AccessError):
+                Request.create({**values, "partner_id": hidden.partner_id.id})
+            return
+        recorded = Request.create({**values, "partner_id": hidden.partner_id.id})
         action = recorded.with_user(self.operator_a).action_book_appointment()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertFalse(wizard.person_id, "the hidden file is not found")
