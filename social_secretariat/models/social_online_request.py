@@ -445,7 +445,10 @@ class SocialOnlineRequest(models.Model):
             values["topic_id"] = topic.id
         if desk:
             values["desk_id"] = desk.id
-        wizard = self.env["social.appointment.booking.wizard"].create(values)
+        # the workflow: the requester's file, found from the request (_find_person), may be
+        # one this user has not met
+        with guard.workflow():
+            wizard = self.env["social.appointment.booking.wizard"].create(values)
         return wizard._reopen()
 
     def _appointment_booked(self, appointment):

@@ -6,6 +6,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, format_time
 
+from ..tools import guard
+
+# set by the assistant itself: the booking made, and what it says to the person
+PROTECTED = {"appointment_id", "confirmation", "state"}
+# the relational fields a user sets: each target must be readable by them
+LINKS = ("topic_id", "desk_id", "operator_id", "online_request_id", "slot_id")
+
 
 class SocialAppointmentBookingWizard(models.TransientModel):
     """Book an appointment for a person on the phone or at the desk: find or register the
@@ -64,6 +71,35 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     appointment_id = fields.Many2one("social.appointment", readonly=True)
     confirmation = fields.Text(readonly=True)
     can_send = fields.Boolean(compute="_compute_can_send")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not guard.trusted(self.env):
+            for vals in vals_list:
+                guard.check_protected(
+                    self,
+                    {k: v for k, v in vals.items() if v and (k, v) != ("state", "search")},
+                    PROTECTED,
+                )
+        for vals in vals_list:
+            self._check_links(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_protected(self, vals, PROTECTED)
+        self._check_links(vals)
+        return super().write(vals)
+
+    def _workflow_write(self, vals):
+        with guard.workflow():
+            return self.write(vals)
+
+    def _check_links(self, vals):
+        # the person and the request are shown back by name: only records the user may read
+        if guard.trusted(self.env):
+            return
+        self.env["social.person"]._check_linkable([vals.get("person_id")])
+        guard.check_links(self, vals, LINKS)
 
     @api.depends("topic_id")
     def _compute_desk_id(self):
@@ -211,7 +247,9 @@ class SocialAppointmentBookingWizard(models.TransientModel):
             )
             if request:
                 request._appointment_booked(appointment)
-        self.write(
+        # the workflow: the booking made above (for a request, the requester's file, which may
+        # be hidden from this user, identified by the request)
+        self._workflow_write(
             {
                 "person_id": person.id,
                 "appointment_id": appointment.id,

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 
 from ..models.social_listening_session import OUTCOMES
+from ..tools import guard
+
+# the relational fields a user sets: each target must be readable by them
+LINKS = ("desk_id", "need_ids")
 
 
 class SocialPhoneLog(models.TransientModel):
@@ -25,6 +29,21 @@ class SocialPhoneLog(models.TransientModel):
     outcome = fields.Selection(OUTCOMES, required=True, default="information")
     duration_minutes = fields.Integer(string="Minutes", default=10)
     follow_up_date = fields.Date()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_links(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_links(vals)
+        return super().write(vals)
+
+    def _check_links(self, vals):
+        # the caller is shown back by name: only a file the user may read (or has just found)
+        self.env["social.person"]._check_linkable([vals.get("person_id")])
+        guard.check_links(self, vals, LINKS)
 
     @api.model
     def _default_desk(self):

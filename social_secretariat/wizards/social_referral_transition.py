@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..models.social_referral import OUTCOMES
+from ..tools import guard
 
 
 class SocialReferralTransition(models.TransientModel):
@@ -13,6 +14,16 @@ class SocialReferralTransition(models.TransientModel):
     )
     outcome = fields.Selection(OUTCOMES)
     note = fields.Text(string="Reason or feedback")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            guard.check_links(self, vals, ("referral_ids",))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_links(self, vals, ("referral_ids",))
+        return super().write(vals)
 
     def action_confirm(self):
         self.ensure_one()
