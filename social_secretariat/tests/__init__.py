@@ -14,3 +14,4 @@ from . import test_referral
 from . import test_service_page_booking
 from . import test_session
 from . import test_ui
+from . import test_workflow_guard
