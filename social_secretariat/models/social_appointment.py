@@ -381,6 +381,8 @@ class SocialAppointment(models.Model):
     def write(self, vals):
         text.clean_vals(self, vals)
         guard.check_protected(self, vals, PROTECTED)
+        if vals.get("person_id"):
+            self.env["social.person"]._check_linkable([vals["person_id"]])
         self._check_links(vals)
         if vals.get("desk_id"):
             self.env["social.desk"].browse(vals["desk_id"])._ensure_active(

@@ -5,6 +5,7 @@ from . import test_appointment_slots
 from . import test_booking_tours
 from . import test_groups
 from . import test_input_limits
+from . import test_linked_records
 from . import test_need
 from . import test_online_request_appointment
 from . import test_performance
