@@ -822,6 +822,7 @@ class SocialPerson(models.Model):
 
     read._readonly = False
 
+    @api.model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
         return super().search_read(domain, fields, offset, limit, order, **kwargs)
 
@@ -832,6 +833,7 @@ class SocialPerson(models.Model):
 
     web_read._readonly = False
 
+    @api.model
     def web_search_read(self, *args, **kwargs):
         return super().web_search_read(*args, **kwargs)
 

@@ -8,8 +8,11 @@ from . import test_input_limits
 from . import test_linked_records
 from . import test_need
 from . import test_online_request_appointment
+from . import test_partner_privacy
 from . import test_performance
 from . import test_person
+from . import test_person_audit
+from . import test_person_computes
 from . import test_rate_limit
 from . import test_referral
 from . import test_service_page_booking
