@@ -242,8 +242,9 @@ class SocialOnlineRequest(models.Model):
 
     def _check_handler(self):
         """The transitions are for the staff who handle the request: whom it is assigned to,
-        the staff of its online desk (any staff while it has none) and the coordinators,
-        whoever calls (a button or RPC)."""
+        the staff of its online desk (any staff while it has none), the social workers (who
+        answer the requests of every desk) and the coordinators, whoever calls (a button or
+        RPC)."""
         if not self.env.su and not self.env.user.has_group(
             "social_secretariat.group_social_operator"
         ):
@@ -251,7 +252,7 @@ class SocialOnlineRequest(models.Model):
                 self.env._("Only the staff of the social secretariat handle online requests.")
             )
         self.check_access("write")
-        if self.env.su:
+        if self.env.su or self.env.user.has_group("social_secretariat.group_social_worker"):
             return
         for request in self:
             if request.user_id == self.env.user or guard.is_desk_staff(self.env, request.desk_id):
