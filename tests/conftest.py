@@ -63,8 +63,8 @@ def running_odoo(db, log, workers=2):
             try:
                 if requests.get(f"{base_url}/web/login", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not up yet, or busy loading the registry (a loaded machine)
             if time.monotonic() > deadline:
                 pytest.fail(f"the Odoo server did not answer in 120 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)

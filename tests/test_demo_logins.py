@@ -2,8 +2,8 @@
 
 import pytest
 
-INTERNAL = ["admin", "operatore", "assistente", "educatrice", "coordinatrice"]
-PORTAL = ["cittadino", "partner"]
+INTERNAL = ["admin", "operatore", "operatrice", "assistente", "educatrice", "coordinatrice"]
+PORTAL = ["cittadino", "cittadina", "partner"]
 
 
 @pytest.mark.parametrize("login", INTERNAL + PORTAL)
