@@ -469,6 +469,25 @@ def bench_rule_plans(db, operator):
     out()
 
 
+def bench_without_jit(db, operator, verbose):
+    """The operator's lists again with PostgreSQL's JIT compilation off for the session. A
+    record rule whose subquery the planner estimates costly (a scan of a large table, even one
+    never executed) makes PostgreSQL compile the query (jit_above_cost 100 000; inlining and
+    optimisation above 500 000): seconds of compilation for a query that runs in milliseconds."""
+    out("The operator's lists with PostgreSQL JIT off (SET jit = off; the cluster default is on)")
+    db.cr.execute("SET jit = off")
+    try:
+        for model, label in (
+            ("social.listening.session", "sessions, operator (1 desk), JIT off"),
+            ("social.person", "persons, operator (1 desk), JIT off"),
+            ("social.referral", "referrals, operator (1 desk), JIT off"),
+        ):
+            bench_list(db, model, label, operator, verbose)
+    finally:
+        db.cr.execute("RESET jit")
+    out()
+
+
 def bench_cron(db, verbose):
     env = db.env
     cron = env.ref("social_secretariat.ir_cron_social_referral_overdue")
@@ -594,6 +613,7 @@ def main():
         out()
         bench_person_search(full, operator, args.verbose)
         bench_rule_plans(full, operator)
+        bench_without_jit(full, operator, args.verbose)
         bench_cron(full, args.verbose)
         bench_create(full, empty, args.verbose)
     finally:
