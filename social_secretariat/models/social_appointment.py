@@ -20,7 +20,9 @@ BOOKING_CHANNELS = [
 # The states in which an appointment holds its time: a no-show still took the operators' time.
 HOLDING_STATES = ("booked", "done", "no_show")
 # written by the actions and the server only (see tools/guard.py)
-PROTECTED = {"state", "calendar_event_id", "session_id", "online_request_id", "partner_id"}
+PROTECTED = {
+    "state", "calendar_event_id", "session_id", "online_request_id", "partner_id", "access_token",
+}  # fmt: skip
 # the relational fields a user sets: each target must be readable by them
 LINKS = ("topic_id", "desk_id", "company_id", "operator_ids")
 # what the booking rules (the topic's slot engine) decide on
@@ -205,12 +207,11 @@ class SocialAppointment(models.Model):
     @api.depends_context("uid")
     def _compute_display_name(self):
         # Odoo reads the display name of a linked record as superuser (a request's
-        # appointments, say): the person's name only for a user who may read the file
-        persons = self.person_id.sudo(False)
-        readable = persons._filtered_access("read") if persons else persons
+        # appointments, say): the person's name only for a user who may see it
+        visible = guard.person_visible(self)
         for appointment in self:
             person = appointment.person_id
-            who = person.name if person in readable else self.env._("person not visible to you")
+            who = person.name if appointment in visible else self.env._("person not visible to you")
             appointment.display_name = f"{appointment.name} – {who if person else ''}"
 
     # ------------------------------------------------------------

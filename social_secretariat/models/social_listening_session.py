@@ -177,13 +177,12 @@ class SocialListeningSession(models.Model):
     @api.depends_context("uid")
     def _compute_display_name(self):
         # Odoo reads the display name of a linked record as superuser (a referral's or an
-        # appointment's session): the person's name only for a user who may read the file
-        persons = self.person_id.sudo(False)
-        readable = persons._filtered_access("read") if persons else persons
+        # appointment's session): the person's name only for a user who may see it
+        visible = guard.person_visible(self)
         for session in self:
             if not session.person_id:
                 who = self.env._("anonymous")
-            elif session.person_id in readable:
+            elif session in visible:
                 who = session.person_id.name
             else:
                 who = self.env._("person not visible to you")

@@ -143,6 +143,7 @@ class TestWorkflowGuard(AppointmentCase):
             {"calendar_event_id": False},
             {"session_id": self.session_b.id},
             {"partner_id": self.citizen.partner_id.id},
+            {"access_token": "chosen-by-the-client"},
         ):
             with self.subTest(vals=vals), self.assertRaisesRegex(UserError, BUTTONS):
                 appointment.write(vals)
@@ -157,6 +158,7 @@ class TestWorkflowGuard(AppointmentCase):
             {"first_answer_date": "2026-03-23 09:00:00"},
             {"answer_deadline": "2030-01-01 00:00:00"},
             {"session_id": self.session.id},
+            {"access_token": "chosen-by-the-client"},
         ):
             with self.subTest(vals=vals), self.assertRaisesRegex(UserError, BUTTONS):
                 request.write(vals)

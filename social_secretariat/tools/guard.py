@@ -171,3 +171,19 @@ def check_staff(records, vals, name, company):
                 user=wrong[0].name,
             )
         )
+
+
+def person_visible(records):
+    """The records of `records` whose person's name the user may see in their display name:
+    those whose person's file the user may read, or which the user may read themselves (their
+    person field shows the name anyway). Odoo computes the display names of linked records as
+    superuser, on the reader's behalf: this is asked as the reader (the uid, without sudo)."""
+    real = records.filtered("id")  # new records: a form being filled in by this user
+    if not real or real.env.uid == records.env.ref("base.user_root").id:
+        return records
+    as_user = real.sudo(False)
+    readable = as_user._filtered_access("read")
+    rest = real - readable
+    persons = rest.person_id.sudo(False)
+    readable_persons = persons._filtered_access("read") if persons else persons
+    return (records - real) | readable | rest.filtered(lambda r: r.person_id in readable_persons)
