@@ -145,6 +145,24 @@ class TestPartnerPrivacy(SocialCase):
             "operator A may read the file, and sees the attendee",
         )
 
+    def test_bank_accounts_and_calendar_filters(self):
+        bank = self.env["res.partner.bank"].create(
+            {"acc_number": "IT60X0542811101000000123456", "partner_id": self.partner.id}
+        )
+        calendar_filter = self.env["calendar.filters"].create(
+            {"user_id": self.operator_b.id, "partner_id": self.partner.id}
+        )
+        for user, sees in ((self.operator_b, False), (self.operator_a, True), (self.worker, True)):
+            with self.subTest(user=user.login):
+                banks = self.env["res.partner.bank"].with_user(user).search([("id", "=", bank.id)])
+                self.assertEqual(bool(banks), sees)
+                filters = (
+                    self.env["calendar.filters"]
+                    .with_user(user)
+                    .search([("id", "=", calendar_filter.id)])
+                )
+                self.assertEqual(bool(filters), sees)
+
     def test_portal_account_of_a_person(self):
         citizen = new_test_user(self.env, "citizen_pp", groups="base.group_portal", name="Carla M")
         self.env["social.person"].create(
