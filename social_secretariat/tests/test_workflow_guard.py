@@ -178,8 +178,8 @@ class TestWorkflowGuard(AppointmentCase):
         with guard.workflow():
             self.assertTrue(guard.in_workflow())
         self.assertFalse(guard.in_workflow())
-        with self.assertRaises(UserError), guard.workflow():
-            raise UserError("refused in the middle of a transition")
+        with self.assertRaises(ValueError), guard.workflow():
+            raise ValueError("refused in the middle of a transition")
         self.assertFalse(guard.in_workflow(), "reset after an error too")
 
     # ------------------------------------------------------------
