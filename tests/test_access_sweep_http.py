@@ -19,6 +19,7 @@ Every user logs in once for the whole module (the login throttling counts logins
 A failure names the role, the model and the leaked ids.
 """
 
+import base64
 import contextlib
 import html
 import re
@@ -488,6 +489,18 @@ def sweep(odoo_server):
     )[0]
     # a second Ambito, for allowed_company_ids
     case["company_main"] = xmlid(admin, "main_company", module="base")
+    # a document in the chatter of each sweep session, for the attachment links
+    for key in ("session_x", "session_y", "session_s"):
+        case[f"attachment_{key[-1]}"] = admin.call(
+            "ir.attachment",
+            "create",
+            {
+                "name": f"verbale-{key}.pdf",
+                "datas": base64.b64encode(PDF).decode(),
+                "res_model": "social.listening.session",
+                "res_id": case[key],
+            },
+        )
     case["company_2"] = admin.call("res.company", "create", {"name": "Ambito sweep 2"})
 
     # every person's contact, and the persons' names (for the free-text checks)
@@ -967,11 +980,13 @@ def test_writable_links_refuse_unreadable_targets(sweep, role_name):
     role = sweep.roles[role_name]
     problems = []
     names = {}
+    tried = set()
     for model, field, relation, ftype in _writable_links(sweep, role):
         record = _record_to_write(sweep, role, model)
         if record is None:
             continue
         for target in _hidden_targets(sweep, role, relation, _prefer_for(sweep, relation)):
+            tried.add(f"{model}.{field}")
             back = _try_write(sweep, role, model, record, field, ftype, target, NO_CTX)
             if back is None:
                 continue
@@ -987,6 +1002,16 @@ def test_writable_links_refuse_unreadable_targets(sweep, role_name):
                 f"{model}({record}).{field} accepted hidden {relation} {target}{leak}"
                 f" (read back: {shown!r})"
             )
+    if role.kind == "operator":
+        # the links of the issue must have been tried, or the sweep proves nothing
+        needed = {
+            "social.referral.session_id",
+            "social.referral.person_id",
+            "social.appointment.session_id",
+            "social.appointment.person_id",
+            "social.listening.session.person_id",
+        }
+        assert needed <= tried, f"{role}: the sweep did not try {sorted(needed - tried)}"
     assert not problems, f"{role} links what it cannot read:\n  " + "\n  ".join(problems)
 
 
@@ -1259,3 +1284,308 @@ def test_subject_data_export_of_a_hidden_person_is_refused(sweep, role_name):
     assert response.status_code != 200 or sweep.person_name[hidden] not in response.text, (
         f"{role} exported the file of hidden person {hidden}"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Searches that reach through links: neither a name search nor a domain that traverses to
+# records the role cannot read tells it anything about them
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role_name", list(ROLES))
+def test_name_search_finds_no_hidden_person(sweep, role_name):
+    role = sweep.roles[role_name]
+    problems = []
+    hidden_partners = set(role.hidden_partners)
+    # the sweep's own persons and the citizens with an account: enough, and quick
+    citizens = search(sweep.admin, "social.person", [("partner_id.user_ids", "!=", False)])
+    for person, name in sorted(sweep.person_name.items()):
+        if sweep.person_partner.get(person) not in hidden_partners:
+            continue
+        if "Sweep" not in name and person not in citizens:
+            continue
+        last = name.split()[-1]
+        for model, hidden in (
+            ("res.partner", {sweep.person_partner[person]}),
+            ("social.person", {person}),
+        ):
+            if model not in sweep.readable_models(role):
+                continue
+            try:
+                found = role.client.call(model, "name_search", last, limit=100)
+            except RPCError:
+                continue
+            leaked = {i for i, _name in found} & hidden
+            if leaked:
+                problems.append(f"{model}.name_search({last!r}) → {sorted(leaked)} ({name})")
+    assert not problems, f"{role} finds hidden persons by name: " + "; ".join(problems)
+
+
+ORACLES = [
+    # (model, link field, comodel, domain on the comodel): searching `model` through `link`
+    # must match only through linked records the role may read
+    (
+        "social.person",
+        "session_ids",
+        "social.listening.session",
+        [("is_special_category", "=", True)],
+    ),
+    ("social.person", "session_ids", "social.listening.session", [("request", "ilike", "sweep")]),
+    ("social.person", "referral_ids", "social.referral", [("urgency", "!=", "normal")]),
+    (
+        "social.referral",
+        "session_id",
+        "social.listening.session",
+        [("is_special_category", "=", True)],
+    ),
+    ("social.appointment", "person_id", "social.person", [("legal_status", "!=", "resident")]),
+    ("social.listening.session", "referral_ids", "social.referral", [("state", "!=", "draft")]),
+    ("res.partner", "social_person_id", "social.person", [("legal_status", "!=", "resident")]),
+    ("res.users", "partner_id", "res.partner", [("name", "ilike", "sweep")]),
+]
+
+
+@pytest.mark.parametrize("oracle", ORACLES, ids=lambda o: f"{o[0]}.{o[1]}")
+@pytest.mark.parametrize("role_name", STAFF_ROLES)
+def test_domains_through_links_reveal_nothing(sweep, role_name, oracle):
+    model, link, comodel, domain = oracle
+    role = sweep.roles[role_name]
+    if link not in sweep.fields(model):
+        pytest.fail(f"{model} has no field {link}: update ORACLES")
+    if model not in sweep.readable_models(role):
+        return  # nothing to search
+    try:
+        found = search(role.client, model, [(link, "any", domain)])
+    except RPCError as error:
+        assert error.name == "odoo.exceptions.AccessError", error
+        return  # refusing the search is a fine answer
+    targets = search(sweep.admin, comodel, domain)
+    readable_targets = sweep.target_allowed(role, comodel, targets)
+    if comodel == "res.partner":
+        readable_targets = targets - set(role.hidden_partners)
+    expected = search(sweep.admin, model, [(link, "in", sorted(readable_targets))])
+    leaked = found - expected
+    assert not leaked, (
+        f"{role}: {model} searched through {link} matches {fmt(leaked)} only through "
+        f"{comodel} rows it cannot read"
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# HTTP, staff: the chatter routes of a hidden record tell nothing
+# ------------------------------------------------------------------------------------------
+
+
+def _hidden_threads(sweep, role_name):
+    c = sweep.case
+    name = sweep.person_name
+    if role_name == "operator_x":
+        return [
+            ("social.listening.session", c["session_y"], [name[c["person_y"]], "sweep Y"]),
+            ("social.listening.session", c["session_s"], ["Violenza domestica"]),
+            ("social.person", c["person_y"], [name[c["person_y"]]]),
+            ("social.referral", c["referral_y"], [name[c["person_y"]]]),
+        ]
+    return [
+        ("social.listening.session", c["session_x"], [name[c["person_x"]], "sweep X"]),
+        ("social.listening.session", c["session_s"], [name[c["person_s"]], "Violenza domestica"]),
+        ("social.person", c["person_x"], [name[c["person_x"]]]),
+        ("social.referral", c["referral_x"], [name[c["person_x"]]]),
+    ]
+
+
+@pytest.mark.parametrize("role_name", ["operator_x", "operator_y"])
+def test_chatter_routes_of_hidden_records_tell_nothing(sweep, role_name):
+    role = sweep.roles[role_name]
+    problems = []
+    for model, res_id, secrets in _hidden_threads(sweep, role_name):
+        for route, params in (
+            ("/mail/thread/messages", {"thread_model": model, "thread_id": res_id, "limit": 30}),
+            (
+                "/mail/thread/data",
+                {
+                    "thread_model": model,
+                    "thread_id": res_id,
+                    "request_list": [
+                        "followers",
+                        "attachments",
+                        "activities",
+                        "suggestedRecipients",
+                    ],
+                },
+            ),
+        ):
+            try:
+                answer = role.client.rpc(route, params)
+            except RPCError:
+                continue
+            text = str(answer)
+            named = [secret for secret in secrets if secret in text]
+            if named:
+                problems.append(f"{route} {model}:{res_id} shows {named}")
+    assert not problems, f"{role}: " + "; ".join(problems)
+
+
+# ------------------------------------------------------------------------------------------
+# Restricted fields and one's own messages: no context key unlocks the confidential notes, and
+# a message one wrote cannot be moved onto, or linked to, what one cannot read
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role_name", ["operator_x", "operator_y"])
+def test_context_keys_unlock_no_restricted_field(sweep, role_name):
+    role = sweep.roles[role_name]
+    session = sweep.case["session_x" if role_name == "operator_x" else "session_y"]
+    problems = []
+    for name, context in [("none", {}), *_contexts(sweep).items()]:
+        for method, args in (
+            ("read", ([session], ["confidential_notes"])),
+            ("search_read", ([("id", "=", session)], ["confidential_notes"])),
+            ("web_read", ([session], {"confidential_notes": {}})),
+        ):
+            try:
+                rows = role.client.call(
+                    "social.listening.session", method, *args, context=dict(NO_CTX, **context)
+                )
+            except RPCError:
+                continue
+            if any("confidential_notes" in row for row in rows):
+                problems.append(f"[{name}] {method} returned the confidential notes")
+    assert not problems, f"{role}: " + "; ".join(problems)
+
+
+def _own_message(sweep, role):
+    """A message the role wrote on a record it may read."""
+    c = sweep.case
+    if role.kind in PORTAL_KINDS:
+        if role.name == "partner":
+            return None  # no thread of their own in the demo
+        request_id = c["request_a" if role.name == "citizen_a" else "request_b"]
+        ids = role.client.call(
+            "mail.message",
+            "search",
+            [
+                ("model", "=", "social.online.request"),
+                ("res_id", "=", request_id),
+                ("author_id", "=", role.partner),
+            ],
+            limit=1,
+        )
+        return ids and (ids[0], "social.online.request", request_id)
+    session = c["session_y" if role.name == "operator_y" else "session_x"]
+    message = role.client.call(
+        "social.listening.session",
+        "message_post",
+        [session],
+        body="Nota dello sweep",
+        message_type="comment",
+        subtype_xmlid="mail.mt_note",
+    )
+    return message, "social.listening.session", session
+
+
+def _foreign(sweep, role):
+    """(record, attachment, contact) of someone else's file that the role cannot read."""
+    c = sweep.case
+    if role.kind in PORTAL_KINDS:
+        other = "request_b" if role.name != "citizen_b" else "request_a"
+        attachments = search(
+            sweep.admin,
+            "ir.attachment",
+            [
+                ("res_model", "=", "mail.message"),
+                (
+                    "res_id",
+                    "in",
+                    sorted(
+                        search(
+                            sweep.admin,
+                            "mail.message",
+                            [("model", "=", "social.online.request"), ("res_id", "=", c[other])],
+                        )
+                    ),
+                ),
+            ],
+        ) | search(
+            sweep.admin,
+            "ir.attachment",
+            [("res_model", "=", "social.online.request"), ("res_id", "=", c[other])],
+        )
+        owner = sweep.roles["citizen_b" if other == "request_b" else "citizen_a"].partner
+        return ("social.online.request", c[other]), min(attachments), owner
+    key = {"operator_x": "y", "operator_y": "x"}.get(role.name)
+    if key is None:
+        return None  # social workers and coordinators read every file
+    session = c[f"session_{key}"]
+    person = c[f"person_{key}"]
+    return (
+        ("social.listening.session", session),
+        c[f"attachment_{key}"],
+        sweep.person_partner[person],
+    )
+
+
+@pytest.mark.parametrize("role_name", ["citizen_a", "citizen_b", "operator_x", "operator_y"])
+def test_own_message_cannot_reach_what_is_hidden(sweep, role_name):
+    role = sweep.roles[role_name]
+    own = _own_message(sweep, role)
+    assert own, f"{role}: no message of their own to try"
+    message = own[0]
+    (other_model, other_id), attachment, contact = _foreign(sweep, role)
+    admin = sweep.admin
+    before = admin.call(
+        "mail.message",
+        "read",
+        [message],
+        ["model", "res_id", "attachment_ids", "author_id", "partner_ids"],
+    )[0]
+    problems = []
+    for name, values in (
+        (f"moved onto {other_model}:{other_id}", {"model": other_model, "res_id": other_id}),
+        (
+            f"linked to attachment {attachment} of {other_model}:{other_id}",
+            {"attachment_ids": [(4, attachment)]},
+        ),
+        (f"signed as hidden contact {contact}", {"author_id": contact}),
+        (f"addressed to hidden contact {contact}", {"partner_ids": [(4, contact)]}),
+    ):
+        for context_name, context in (("none", {}), ("all keys", CONTEXTS["all keys"])):
+            try:
+                role.client.call(
+                    "mail.message", "write", [message], values, context=dict(NO_CTX, **context)
+                )
+            except RPCError:
+                continue
+            try:
+                back = role.client.call(
+                    "mail.message", "read", [message], ["author_id"], context=NO_CTX
+                )[0]["author_id"]
+            except RPCError as error:
+                back = error.name
+            problems.append(
+                f"[{context_name}] own message {message} {name} (author read back: {back!r})"
+            )
+            with contextlib.suppress(RPCError):
+                admin.call(
+                    "mail.message",
+                    "write",
+                    [message],
+                    {
+                        "model": before["model"],
+                        "res_id": before["res_id"],
+                        "attachment_ids": [(6, 0, before["attachment_ids"])],
+                        "author_id": before["author_id"] and before["author_id"][0],
+                        "partner_ids": [(6, 0, before["partner_ids"])],
+                    },
+                )
+    # nor can a new message be posted into the hidden thread
+    post = {"model": other_model, "res_id": other_id, "body": "sweep", "message_type": "comment"}
+    try:
+        new_id = role.client.call("mail.message", "create", post)
+    except RPCError:
+        new_id = None
+    if new_id:
+        problems.append(f"mail.message created ({new_id}) in {other_model}:{other_id}")
+        with contextlib.suppress(RPCError):
+            admin.call("mail.message", "unlink", [new_id])
+    assert not problems, f"{role}: " + "; ".join(problems)
