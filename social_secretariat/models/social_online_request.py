@@ -150,6 +150,13 @@ class SocialOnlineRequest(models.Model):
         for request in self:
             for name in ("need_id", "desk_id"):
                 guard.check_company(request, name, request.company_id)
+            # the request is taken on at its desk (a session there): an online desk only
+            if request.desk_id and request.desk_id.kind != "online":
+                raise UserError(
+                    self.env._(
+                        "Online desk: %(desk)s is not an online desk.", desk=request.desk_id.name
+                    )
+                )
             guard.check_staff(
                 request,
                 {"user_id": request.user_id.id},

@@ -210,6 +210,9 @@ class TestLinkedRecords(AppointmentCase):
             request.write({"user_id": self.citizen.id})
         with self.assertRaisesRegex(UserError, "only through the buttons"):
             request.write({"session_id": self.session_a.id})
+        # taken on at its desk: a session there, so an online desk only
+        with self.assertRaisesRegex(UserError, "not an online desk"), self.env.cr.savepoint():
+            request.write({"desk_id": self.desk_b.id})
         self.assertFalse(request.sudo().person_id)
         request.write({"user_id": self.operator_a.id, "need_id": self.need_economic.id})
 
