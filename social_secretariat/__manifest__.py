@@ -28,6 +28,7 @@
         "security/ir.model.access.csv",
         "security/social_secretariat_rules.xml",
         "security/res_partner_rules.xml",
+        "security/social_secretariat_portal_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/social_need_data.xml",

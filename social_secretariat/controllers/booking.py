@@ -9,10 +9,14 @@ the pages would not have offered.
 `/my/social/appointments[/<id>]` lists the citizen's appointments and lets them download the
 .ics, cancel or move an appointment within the topic's limits.
 
-The appointment, topic and desk models are staff models: portal users have no access right on
-them. Each route therefore works on the citizen's own person only (the person whose partner is
-the user's partner), checked explicitly, and reads the staff records with sudo after that check;
-every sudo below says why.
+Every route reads in the citizen's own environment: the record rules
+(security/social_secretariat_portal_rules.xml) give a portal user their own appointments and
+person file (the person whose partner is the user's partner), the topics bookable online and the
+desks; the detail routes go through `_document_check_access`. Writing (booking, moving,
+cancelling) goes through the model's `_portal_*` methods, which check ownership and the topic's
+limits and then write with sudo, because the booking writes staff records (the busy rows under
+the exclusion constraint, the calendar event, the chatter). The few other sudo calls say why a
+rule cannot express them.
 """
 
 from datetime import date, datetime, timedelta
@@ -43,7 +47,7 @@ class SocialBookingPortal(portal.CustomerPortal):
     # ------------------------------------------------------------
 
     def _social_person(self):
-        """The current user's person file (sudo), or an empty recordset."""
+        """The current user's person file, or an empty recordset."""
         return request.env["social.appointment"]._portal_person()
 
     def _social_create_person(self, company):
@@ -74,17 +78,13 @@ class SocialBookingPortal(portal.CustomerPortal):
 
     def _social_topics(self):
         """The topics the citizen can book online, with at least one desk."""
-        # sudo: topics are staff configuration; only the online-bookable ones of the user's
-        # Ambiti are shown, and only their public fields (name, text for citizens, duration)
-        topics = (
-            request.env["social.appointment.topic"]
-            .sudo()
-            .search(
-                [
-                    ("is_online_bookable", "=", True),
-                    ("company_id", "in", request.env.user.company_ids.ids),
-                ]
-            )
+        # the record rules give citizens the online-bookable topics (and those of their own
+        # appointments, which this domain leaves out)
+        topics = request.env["social.appointment.topic"].search(
+            [
+                ("is_online_bookable", "=", True),
+                ("company_id", "in", request.env.user.company_ids.ids),
+            ]
         )
         return topics.filtered(lambda t: self._social_desks(t))
 
@@ -124,8 +124,15 @@ class SocialBookingPortal(portal.CustomerPortal):
     def _social_day_label(self, day):
         return format_date(request.env, day, date_format="EEEE d MMMM y")
 
+    def _social_tz(self, topic, desk):
+        # sudo: the desk's time zone is that of its working time (resource.calendar), staff
+        # configuration a citizen cannot read; only the time zone comes out of it
+        return topic.sudo()._desk_tz(desk.sudo())
+
     def _social_local(self, topic, desk, start):
-        return pytz.utc.localize(start).astimezone(topic._desk_tz(desk)).replace(tzinfo=None)
+        return (
+            pytz.utc.localize(start).astimezone(self._social_tz(topic, desk)).replace(tzinfo=None)
+        )
 
     def _social_minutes(self, topic):
         return round(topic.duration * 60)
@@ -134,7 +141,7 @@ class SocialBookingPortal(portal.CustomerPortal):
         return ", ".join(p for p in (desk.street, desk.city, desk.location_note) if p)
 
     def _social_today(self, topic, desk):
-        return datetime.now(topic._desk_tz(desk)).date()
+        return datetime.now(self._social_tz(topic, desk)).date()
 
     def _social_free_slots(self, topic, desk, date_from, date_to, appointment=None):
         # sudo: the slot engine reads the operators' agendas and working times; only free
@@ -214,6 +221,11 @@ class SocialBookingPortal(portal.CustomerPortal):
             request.env._("This time has just been taken, please choose another."),
             request.env._(
                 "No operator of %(desk)s is free at this time: choose another.", desk=desk.name
+            ),
+            # a desk limited by rooms: the last room went to a concurrent booking
+            request.env._(
+                "All the rooms of %(desk)s are taken at this time: choose another.",
+                desk=desk.name,
             ),
         }
         return str(error.args[0] if error.args else error) in taken
@@ -378,17 +390,13 @@ class SocialBookingPortal(portal.CustomerPortal):
         if too_many := self._social_too_many_attempts():
             return self._social_too_many_response("/social/book", too_many)
         topic_id, desk_id = self._social_int(topic), self._social_int(desk)
-        # sudo: only to find the records by id; whether this topic may be booked at this desk
-        # at this time is decided by _portal_book / _check_slot below, not by the page
-        topic = (
-            request.env["social.appointment.topic"]
-            .sudo()
-            .search([("id", "=", topic_id), ("company_id", "in", request.env.user.company_ids.ids)])
+        # whether this topic may be booked at this desk at this time is decided by
+        # _portal_book / _check_slot below, not by the page
+        topic = request.env["social.appointment.topic"].search(
+            [("id", "=", topic_id), ("company_id", "in", request.env.user.company_ids.ids)]
         )
-        desk = (
-            request.env["social.desk"]
-            .sudo()
-            .search([("id", "=", desk_id), ("company_id", "in", request.env.user.company_ids.ids)])
+        desk = request.env["social.desk"].search(
+            [("id", "=", desk_id), ("company_id", "in", request.env.user.company_ids.ids)]
         )
         start = self._social_datetime(start)
         back_url = (
@@ -427,7 +435,6 @@ class SocialBookingPortal(portal.CustomerPortal):
     # ------------------------------------------------------------
 
     def _social_row(self, appointment):
-        appointment = appointment.sudo()
         topic, desk = appointment.topic_id, appointment.desk_id
         local = self._social_local(topic, desk, appointment.start)
         return {
@@ -443,9 +450,8 @@ class SocialBookingPortal(portal.CustomerPortal):
         person = self._social_person()
         appointments = request.env["social.appointment"]
         if person:
-            # sudo: citizens have no access right on appointments; these are their own, found
-            # by their own person
-            appointments = appointments.sudo().search(
+            # the citizen's own (the record rules), also for staff who have a person file
+            appointments = appointments.search(
                 [("person_id", "=", person.id)], order="start desc", limit=200
             )
         now = fields.Datetime.now()
@@ -461,20 +467,18 @@ class SocialBookingPortal(portal.CustomerPortal):
         )
 
     def _social_appointment(self, appointment_id, access_token=None):
-        """The appointment (sudo) if the user may see it, and whether it is their own; raises
+        """The appointment if the user may see it, and whether it is their own; raises
         AccessError or MissingError otherwise."""
-        try:
-            record = self._document_check_access("social.appointment", appointment_id, access_token)
-        except AccessError:
-            # Portal users have no access right on social.appointment (a staff model): the
-            # citizen reads their own appointment with sudo, after this explicit check that its
-            # person is the user's own (the person's partner is the user's partner).
-            record = request.env["social.appointment"].browse(appointment_id)
-            record._portal_check_owner()
-            record = record.sudo()
+        record_sudo = self._document_check_access(
+            "social.appointment", appointment_id, access_token
+        )
+        record = record_sudo.with_env(request.env)
+        if not record.has_access("read"):
+            # sudo: opened with the appointment's access token (a link shared by Odoo's portal),
+            # which a record rule cannot express; the page shows it, without the changes
+            return record_sudo, False
         person = self._social_person()
-        owner = bool(person) and record.sudo().person_id == person
-        return record.sudo(), owner
+        return record, bool(person) and record.person_id == person
 
     def _social_can_change(self, appointment):
         try:
@@ -504,7 +508,9 @@ class SocialBookingPortal(portal.CustomerPortal):
             owner=owner,
             can_change=owner and can_change,
             change_note=change_note if owner and appointment.state == "booked" else None,
-            documents=appointment.topic_id.service_ids.document_ids,
+            # sudo: the documents to bring are public catalogue data of the topic's services,
+            # also of services without a published page (which the record rules hide)
+            documents=appointment.sudo().topic_id.service_ids.document_ids,
             ics_url=_url(f"/my/social/appointments/{appointment.id}/ics", access_token=access_token)
             if access_token
             else f"/my/social/appointments/{appointment.id}/ics",
@@ -524,9 +530,9 @@ class SocialBookingPortal(portal.CustomerPortal):
             appointment, _owner = self._social_appointment(appointment_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        # sudo: the event is the appointment's own (see _sync_calendar_event); its .ics is the
-        # invitation the citizen also receives by e-mail
-        event = appointment.calendar_event_id.sudo()
+        # sudo: the event is the appointment's own (see _sync_calendar_event), a staff field;
+        # its .ics is the invitation the citizen also receives by e-mail
+        event = appointment.sudo().calendar_event_id
         if appointment.state == "cancelled" or not event:
             return request.not_found()
         content = event._get_ics_file().get(event.id)
@@ -584,8 +590,6 @@ class SocialBookingPortal(portal.CustomerPortal):
             return self._social_error(
                 str(error.args[0]), back_url, back_label=request.env._("Back to the appointment")
             )
-        # sudo: ownership was checked above
-        appointment = appointment.sudo()
         topic, desk = appointment.topic_id, appointment.desk_id
         day = self._social_date(day)
         path = f"/my/social/appointments/{appointment.id}/reschedule"
@@ -640,7 +644,7 @@ class SocialBookingPortal(portal.CustomerPortal):
         except MissingError:
             return request.redirect("/my")
         except UserError as error:
-            # sudo: only the desk's name, for the message (AccessError is handled first)
-            desk = appointment.sudo().desk_id if not isinstance(error, AccessError) else None
+            # the desk's name, for the message (AccessError is handled first)
+            desk = appointment.desk_id if not isinstance(error, AccessError) else None
             return self._social_refused(error, desk, back_url)
         return request.redirect(f"/my/social/appointments/{appointment_id}?moved=1")

@@ -9,32 +9,23 @@ class SocialServiceCatalogue(http.Controller):
     """The public catalogue of services: what exists, for whom, what to bring, where to go."""
 
     def _published_services(self):
-        # sudo: the catalogue is public; only published services of the current Ambito are
-        # listed, and the templates show catalogue fields only
-        return (
-            request.env["social.service"]
-            .sudo()
-            .search(
-                [("is_published", "=", True), ("company_id", "in", [False, request.env.company.id])]
-            )
+        # the record rules give visitors and citizens the published services only; the domain
+        # says the same, and keeps staff browsing the catalogue to it and to this Ambito
+        return request.env["social.service"].search(
+            [("is_published", "=", True), ("company_id", "in", [False, request.env.company.id])]
         )
 
     def _booking_topics(self, service):
         """The topics a citizen can book online about `service`, with the link that opens the
         booking pages (controllers/booking.py) on that topic: [{topic, url}]."""
-        # sudo: topics are staff configuration, which public visitors cannot read; only the
-        # active, online-bookable topics serving this published service are listed, and the
-        # page shows their name only. The booking pages check again what the citizen may book.
-        topics = (
-            request.env["social.appointment.topic"]
-            .sudo()
-            .search(
-                [
-                    ("service_ids", "in", service.ids),
-                    ("is_online_bookable", "=", True),
-                    ("company_id", "in", (service.company_id or request.env.company).ids),
-                ]
-            )
+        # visitors and citizens read the online-bookable topics (record rules); the page shows
+        # their name only, and the booking pages check again what the citizen may book
+        topics = request.env["social.appointment.topic"].search(
+            [
+                ("service_ids", "in", service.ids),
+                ("is_online_bookable", "=", True),
+                ("company_id", "in", (service.company_id or request.env.company).ids),
+            ]
         )
         return [
             # step 2 of the booking, the topic chosen (the login comes first for visitors)
@@ -47,8 +38,9 @@ class SocialServiceCatalogue(http.Controller):
     @http.route("/social/services", type="http", auth="public", website=True, sitemap=True)
     def catalogue(self, q=None, need=None, municipality=None, **kw):
         services = self._published_services()
-        Need = request.env["social.need"].sudo()
-        Municipality = request.env["social.municipality"].sudo()
+        # reference data, readable by visitors (ir.model.access.csv)
+        Need = request.env["social.need"]
+        Municipality = request.env["social.municipality"]
         areas = Need.search([("parent_id", "=", False)])
         municipalities = Municipality.search([("company_id", "=", request.env.company.id)])
         area = Need.browse(int(need)) if need and need.isdigit() else Need

@@ -1,21 +1,16 @@
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers import portal
+from odoo.addons.portal.controllers.attachment import PortalAttachmentController
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-MAX_FILES = 5
-MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes
-ALLOWED_MIMETYPES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-    "application/msword": "DOC",
-    "application/vnd.oasis.opendocument.text": "ODT",
-}
+from ..tools import upload_policy
+
+# the form's own limits, said in the form; the model refuses longer texts from any client
+MAX_SUBJECT_LENGTH = 200
+MAX_MESSAGE_LENGTH = 10_000
 
 
 class SocialPortal(portal.CustomerPortal):
@@ -28,18 +23,12 @@ class SocialPortal(portal.CustomerPortal):
             )
         if "social_appointment_count" in counters:
             Appointment = request.env["social.appointment"]
-            person = Appointment._portal_person()
-            # sudo: citizens have no access right on appointments; only their own person's
-            # upcoming appointments are counted
+            # the record rules leave a citizen their own appointments only
             values["social_appointment_count"] = (
-                Appointment.sudo().search_count(
-                    [
-                        ("person_id", "=", person.id),
-                        ("state", "=", "booked"),
-                        ("start", ">=", fields.Datetime.now()),
-                    ]
+                Appointment.search_count(
+                    [("state", "=", "booked"), ("start", ">=", fields.Datetime.now())]
                 )
-                if person
+                if Appointment.has_access("read")
                 else 0
             )
         return values
@@ -88,8 +77,7 @@ class SocialPortal(portal.CustomerPortal):
 
     def _social_request_form_values(self, error=None, data=None):
         values = self._prepare_portal_layout_values()
-        # sudo: the areas of need are public reference data, portal users have no ACL on them
-        areas = request.env["social.need"].sudo().search([("parent_id", "=", False)])
+        areas = request.env["social.need"].search([("parent_id", "=", False)])
         fields_ = request.env["social.online.request"]._fields
         values.update(
             {
@@ -100,9 +88,11 @@ class SocialPortal(portal.CustomerPortal):
                 "areas": areas,
                 "error": error or {},
                 "data": data or {},
-                "max_files": MAX_FILES,
-                "max_size_mb": MAX_FILE_SIZE // (1024 * 1024),
-                "allowed_types": ", ".join(sorted(set(ALLOWED_MIMETYPES.values()))),
+                "max_files": upload_policy.MAX_FILES,
+                "max_size_mb": upload_policy.MAX_FILE_SIZE // (1024 * 1024),
+                "allowed_types": upload_policy.allowed_types(),
+                "max_subject": MAX_SUBJECT_LENGTH,
+                "max_message": MAX_MESSAGE_LENGTH,
             }
         )
         return values
@@ -114,53 +104,57 @@ class SocialPortal(portal.CustomerPortal):
         )
 
     def _read_attachments(self, files, error):
-        """[(name, data, mimetype)], or fills `error`: files over the limits are refused."""
+        """[(name, data)], or fills `error`: the upload policy, checked here first to answer in
+        the form (ir.attachment checks it again, whatever the route)."""
         files = [f for f in files if f and f.filename]
-        if len(files) > MAX_FILES:
-            error["attachments"] = request.env._("At most %(count)s files.", count=MAX_FILES)
+        try:
+            upload_policy.check_count(request.env, len(files))
+            result = []
+            for upload in files:
+                # one byte more than allowed is enough to know the file is too large
+                data = upload.read(upload_policy.MAX_FILE_SIZE + 1)
+                upload_policy.check_file(request.env, upload.filename, data)
+                result.append((upload_policy.clean_name(request.env, upload.filename), data))
+        except UserError as refused:
+            error["attachments"] = refused.args[0]
             return []
-        result = []
-        for upload in files:
-            data = upload.read(MAX_FILE_SIZE + 1)
-            if len(data) > MAX_FILE_SIZE:
-                error["attachments"] = request.env._(
-                    "“%(name)s” is larger than %(size)s MB.",
-                    name=upload.filename,
-                    size=MAX_FILE_SIZE // (1024 * 1024),
-                )
-                return []
-            mimetype = guess_mimetype(data)
-            if mimetype not in ALLOWED_MIMETYPES:
-                error["attachments"] = request.env._(
-                    "“%(name)s” is not an accepted file type (%(types)s).",
-                    name=upload.filename,
-                    types=", ".join(sorted(set(ALLOWED_MIMETYPES.values()))),
-                )
-                return []
-            result.append((upload.filename, data, mimetype))
         return result
 
-    @http.route("/my/social/requests/new", type="http", auth="user", methods=["POST"], website=True)
+    @http.route(
+        "/my/social/requests/new",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        # room for the files the form accepts, and a little more: a file over the limit is
+        # answered by the form itself (models/ir_http.py)
+        social_form_memory_size=(upload_policy.MAX_FILES + 1)
+        * (upload_policy.MAX_FILE_SIZE + 1024 * 1024),
+    )
     def portal_social_request_create(self, **post):
         error = {}
         subject = (post.get("subject") or "").strip()
         message = (post.get("message") or "").strip()
         if not subject:
             error["subject"] = request.env._("Write what your request is about.")
+        elif len(subject) > MAX_SUBJECT_LENGTH:
+            error["subject"] = request.env._(
+                "The subject is too long: at most %(count)s characters.", count=MAX_SUBJECT_LENGTH
+            )
         if not message:
             error["message"] = request.env._("Write your message.")
-        area = False
-        if post.get("need_id"):
-            # sudo: reference data; only a top-level area may be chosen
-            area = (
-                request.env["social.need"]
-                .sudo()
-                .search(
-                    [
-                        ("id", "=", int(post["need_id"]) if post["need_id"].isdigit() else 0),
-                        ("parent_id", "=", False),
-                    ]
-                )
+        elif len(message) > MAX_MESSAGE_LENGTH:
+            error["message"] = request.env._(
+                "The message is too long: at most %(count)s characters. Send the rest as a "
+                "document, or in the conversation once the request is sent.",
+                count=MAX_MESSAGE_LENGTH,
+            )
+        area = request.env["social.need"]
+        need_id = post.get("need_id") or ""
+        if need_id:
+            # only a top-level area may be chosen
+            area = area.search(
+                [("id", "=", int(need_id) if need_id.isdigit() else 0), ("parent_id", "=", False)]
             )
             if not area:
                 error["need_id"] = request.env._("Choose an area from the list.")
@@ -173,41 +167,67 @@ class SocialPortal(portal.CustomerPortal):
         attachments = self._read_attachments(
             request.httprequest.files.getlist("attachments"), error
         )
+        if not error:
+            partner = request.env.user.partner_id
+            # the citizen's own file, if any (the record rules give them that one only)
+            person = request.env["social.person"].search([("partner_id", "=", partner.id)], limit=1)
+            try:
+                # all or nothing: a refusal by the model (a limit, the upload policy) leaves
+                # no request without its documents
+                with request.env.cr.savepoint():
+                    record = self._social_create_request(
+                        {
+                            "subject": subject,
+                            "message": message,
+                            "need_id": area.id,
+                            "preferred_channel": channel,
+                            "preferred_time": time,
+                            "partner_id": partner.id,
+                            "person_id": person.id,
+                            "company_id": request.env.user.company_id.id,
+                        },
+                        attachments,
+                    )
+            except UserError as refused:
+                # ValidationError is a UserError: a text too long for the model, say
+                error["form"] = refused.args[0]
         if error:
             # nothing lost: the form comes back with what was typed and the errors
+            data = {key: value for key, value in post.items() if isinstance(value, str)}
             return request.render(
                 "social_secretariat.portal_social_request_new",
-                self._social_request_form_values(error=error, data=post),
+                self._social_request_form_values(error=error, data=data),
             )
+        return request.redirect(f"{record.access_url}?created=1")
+
+    def _social_create_request(self, values, attachments):
         partner = request.env.user.partner_id
-        # sudo: portal users cannot create staff records; the request belongs to their own partner
-        # and the person is looked up by that partner only
-        person = (
-            request.env["social.person"].sudo().search([("partner_id", "=", partner.id)], limit=1)
-        )
-        record = (
-            request.env["social.online.request"]
-            .sudo()
-            .create(
-                {
-                    "subject": subject,
-                    "message": message,
-                    "need_id": area.id if area else False,
-                    "preferred_channel": channel,
-                    "preferred_time": time,
-                    "partner_id": partner.id,
-                    "person_id": person.id,
-                    "company_id": request.env.user.company_id.id,
-                }
-            )
-        )
+        # sudo: creating a request sets staff fields a portal user may not write (number,
+        # answer deadline, online desk, the desk's followers); the values come from the form,
+        # checked above, and the request is the user's own (their partner, their person file)
+        record = request.env["social.online.request"].sudo().create(values)
         record.message_subscribe(partner_ids=partner.ids)
         if attachments:
+            # the attachments are checked again by ir.attachment: the user is still the citizen
             record.message_post(
                 body=request.env._("Documents attached to the request."),
-                attachments=[(name, data) for name, data, _mimetype in attachments],
+                attachments=attachments,
                 author_id=partner.id,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-        return request.redirect(f"{record.access_url}?created=1")
+        return record.with_env(request.env)
+
+
+class SocialAttachmentController(PortalAttachmentController):
+    @http.route()
+    def mail_attachment_upload(self, ufile, thread_id, thread_model, is_pending=False, **kwargs):
+        """The chatter's upload, answered as Odoo answers a refused upload (the chatter shows
+        the message) when the upload policy refuses the file (models/ir_attachment.py)."""
+        try:
+            with request.env.cr.savepoint():
+                return super().mail_attachment_upload(
+                    ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
+                )
+        except UserError as refused:
+            return request.make_json_response({"error": refused.args[0]})

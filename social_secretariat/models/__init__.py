@@ -8,6 +8,7 @@ from . import social_desk
 from . import social_need
 from . import social_service_document
 from . import social_service
+from . import portal_access
 from . import social_person
 from . import social_person_access_log
 from . import social_consent
@@ -19,3 +20,5 @@ from . import social_person_appointment
 from . import social_desk_appointment
 from . import social_online_request
 from . import social_demo_history
+from . import ir_attachment
+from . import ir_http

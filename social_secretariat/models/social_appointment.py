@@ -913,11 +913,9 @@ class SocialAppointment(models.Model):
     @api.model
     def _portal_person(self):
         """The person file of the current portal user (or an empty recordset)."""
-        # sudo: the citizen reads their own file only, found by their partner
-        return (
-            self.env["social.person"]
-            .sudo()
-            .search([("partner_id", "=", self.env.user.partner_id.id)], limit=1)
+        # the record rules give a citizen their own file, found by their partner
+        return self.env["social.person"].search(
+            [("partner_id", "=", self.env.user.partner_id.id)], limit=1
         )
 
     def _portal_check_owner(self):

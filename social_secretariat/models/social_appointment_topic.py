@@ -127,7 +127,12 @@ class SocialAppointmentTopic(models.Model):
         help="The services this appointment is about: their documents are listed in the "
         "confirmation.",
     )
-    appointment_ids = fields.One2many("social.appointment", "topic_id", string="Appointments")
+    appointment_ids = fields.One2many(
+        "social.appointment",
+        "topic_id",
+        string="Appointments",
+        groups="social_secretariat.group_social_operator",
+    )
 
     # ------------------------------------------------------------
     # Constraints

@@ -56,6 +56,8 @@ class SocialDesk(models.Model):
         "user_id",
         string="Operators",
         domain="[('share', '=', False)]",
+        # staff only: citizens and visitors read a desk's public data (address, hours, contacts)
+        groups="social_secretariat.group_social_operator",
     )
     phone = fields.Char()
     email = fields.Char()

@@ -12,6 +12,7 @@ from odoo.tools import format_date, single_email_re
 from ..tools import fiscal_code as cf
 from ..tools import guard, text
 from ..tools import phone as phone_tools
+from .portal_access import PERSON_PORTAL_FIELDS
 
 LEGAL_STATUSES = [
     ("resident", "Resident"),
@@ -54,7 +55,9 @@ def age_band(age):
 class SocialPerson(models.Model):
     _name = "social.person"
     _description = "Person (Persona / cartella)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.portal.fields.mixin"]
+    # a citizen reads of their own file (portal rules) who they are, nothing the staff recorded
+    _portal_fields = PERSON_PORTAL_FIELDS
     _order = "last_name, first_name, id"
     _rec_names_search = ["name", "fiscal_code"]
 

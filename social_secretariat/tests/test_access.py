@@ -240,8 +240,9 @@ class TestAccessRules(SocialCase):
 
     def test_portal_user_reaches_no_staff_model(self):
         portal = new_test_user(self.env, "citizen_t", groups="base.group_portal")
+        # the citizen's own person file only (tests/test_portal_access.py): they have none
+        self.assertFalse(self.env["social.person"].with_user(portal).search([]))
         for model in (
-            "social.person",
             "social.listening.session",
             "social.referral",
             "social.consent",

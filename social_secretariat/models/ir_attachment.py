@@ -1,0 +1,114 @@
+import base64
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+from ..tools import upload_policy
+
+
+class IrAttachment(models.Model):
+    """The upload policy (tools/upload_policy.py) for every attachment a non-internal user
+    creates or rewrites, by whatever route: the portal form, the chatter's upload, a message
+    posted with files, RPC. The routes create attachments with sudo; the user, who decides
+    whether the policy applies, stays the same."""
+
+    _inherit = "ir.attachment"
+
+    def init(self):
+        # the hourly count of a user's uploads (below) on an index, not a scan of all files
+        create_index(
+            self.env.cr,
+            "social_ir_attachment_create_uid_date_idx",
+            "ir_attachment",
+            ["create_uid", "create_date"],
+            where="res_field IS NULL",
+        )
+
+    def _check_contents(self, values):
+        if upload_policy.applies(self.env):
+            values = self._social_check_upload(values)
+        return super()._check_contents(values)
+
+    def _social_check_upload(self, values):
+        # in place, as Odoo's _check_contents: create() goes on with the same dictionaries
+        if values.get("type") == "url" or values.get("url"):
+            raise UserError(self.env._("Only files can be attached, not links."))
+        if "name" in values:
+            values["name"] = upload_policy.clean_name(self.env, values["name"])
+        raw, datas = values.get("raw"), values.get("datas")
+        if raw or datas:
+            if isinstance(raw, str):
+                raw = raw.encode()
+            data = raw or base64.b64decode(datas)
+            # the type found in the content, whatever the client declared
+            values["mimetype"] = upload_policy.check_file(
+                self.env, values.get("name") or (self[:1].name if self else ""), data
+            )
+        elif values.get("mimetype") and values["mimetype"] not in upload_policy.ALLOWED_MIMETYPES:
+            raise UserError(
+                self.env._(
+                    "Only these file types are accepted: %(types)s.",
+                    types=upload_policy.allowed_types(),
+                )
+            )
+        return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if upload_policy.applies(self.env):
+            self._social_check_hourly_uploads(len(vals_list))
+        return super().create(vals_list)
+
+    def _social_check_hourly_uploads(self, count):
+        """At most MAX_UPLOADS_PER_HOUR files per user and hour: the chatter uploads one file
+        per request, so the per-message limit alone would not stop a script."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM ir_attachment WHERE create_uid = %s AND create_date >= %s "
+                "AND res_field IS NULL",
+                self.env.uid,
+                fields.Datetime.now() - timedelta(hours=1),
+            )
+        )
+        if self.env.cr.fetchone()[0] + count > upload_policy.MAX_UPLOADS_PER_HOUR:
+            raise UserError(
+                self.env._(
+                    "You have sent too many files in the last hour (at most %(count)s). Please "
+                    "try again later.",
+                    count=upload_policy.MAX_UPLOADS_PER_HOUR,
+                )
+            )
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        messages = super().create(vals_list)
+        if upload_policy.applies(self.env):
+            # one message carries at most MAX_FILES files, as the form (the chatter links
+            # files uploaded one by one, each checked by ir.attachment)
+            for message in messages:
+                upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
+        return messages
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "attachment_ids" in vals and upload_policy.applies(self.env):
+            for message in self:
+                upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
+        return res
+
+
+class CalendarAttendee(models.Model):
+    _inherit = "calendar.attendee"
+
+    def _send_mail_to_attendees(self, mail_template, force_send=False):
+        # the invitation's .ics (and the template's files) are made by the server, also when
+        # a citizen's booking from the portal sends it
+        with upload_policy.server_generated():
+            return super()._send_mail_to_attendees(mail_template, force_send=force_send)
