@@ -97,21 +97,43 @@ class TestPartnerPrivacy(SocialCase):
             with self.subTest(user=user.login):
                 followers = Follower.with_user(user).search([("partner_id", "=", self.partner.id)])
                 self.assertEqual(bool(followers), sees)
-                notified = Notification.with_user(user).search(
-                    [("res_partner_id", "=", self.partner.id)]
-                )
-                self.assertEqual(bool(notified), sees)
                 session = self.session_b.with_user(user)
                 self.assertEqual(self.partner in session.message_follower_ids.partner_id, sees)
                 self.assertEqual(self.partner in session.message_partner_ids, sees)
-        # the operator still writes on her session: the citizen follower is notified
+                # notifications: one's own only, received or of one's messages
+                self.assertFalse(
+                    Notification.with_user(user).search([("res_partner_id", "=", self.partner.id)])
+                )
+        # the operator still writes on her session: the citizen follower is notified, and she
+        # sees the delivery of her own message
         self.env.invalidate_all()
-        self.session_b.with_user(self.operator_b).message_post(
+        message = self.session_b.with_user(self.operator_b).message_post(
             body="Documenti ricevuti", message_type="comment", subtype_xmlid="mail.mt_comment"
         )
+        self.assertIn(self.partner, message.sudo().notification_ids.res_partner_id)
+        self.assertTrue(
+            Notification.with_user(self.operator_b).search([("mail_message_id", "=", message.id)])
+        )
+
+    def test_messages_written_by_a_person(self):
+        # a citizen writes on a record of desk B (e.g. booking from the portal)
+        message = self.session_b.message_post(
+            body="Ho prenotato", author_id=self.partner.id, message_type="comment"
+        )
+        staff_note = self.session_b.message_post(body="Nota interna", message_type="comment")
+        Message = self.env["mail.message"]
+        for user, sees in ((self.operator_b, False), (self.operator_a, False), (self.worker, True)):
+            with self.subTest(user=user.login):
+                found = Message.with_user(user).search([("id", "in", (message | staff_note).ids)])
+                self.assertEqual(message in found, sees)
+                if sees:
+                    message.with_user(user).read(["author_id", "body"])
+                else:
+                    with self.assertRaises(AccessError):
+                        message.with_user(user).read(["author_id", "body"])
+        # operator B reads the session and the staff's messages on it
         self.assertIn(
-            self.partner,
-            self.session_b.message_ids[0].sudo().notification_ids.res_partner_id,
+            staff_note, Message.with_user(self.operator_b).search([("id", "=", staff_note.id)])
         )
 
     def test_calendar_attendees(self):
