@@ -100,7 +100,6 @@ def test_opening_a_file_is_logged(odoo_server, case):
 @pytest.mark.parametrize(
     "model",
     [
-        "social.person",
         "social.listening.session",
         "social.referral",
         "social.consent",
@@ -110,3 +109,16 @@ def test_opening_a_file_is_logged(odoo_server, case):
 def test_portal_users_reach_no_staff_model(odoo_server, login, model):
     portal = as_user(odoo_server, login)
     assert_access_error(lambda: portal.call(model, "search_read", [], fields=["id"]))
+
+
+@pytest.mark.parametrize("login", ["cittadino", "partner"])
+def test_portal_users_read_their_own_person_file_only(odoo_server, login):
+    """The person file whose contact is the user's own, and of it who they are only."""
+    portal = as_user(odoo_server, login)
+    uid = portal.session_info()["uid"]
+    partner = portal.call("res.users", "read", [uid], ["partner_id"])[0]["partner_id"][0]
+    persons = portal.call("social.person", "search_read", [], fields=["partner_id", "name"])
+    assert all(person["partner_id"][0] == partner for person in persons), persons
+    assert_access_error(
+        lambda: portal.call("social.person", "search_read", [], fields=["fiscal_code"])
+    )

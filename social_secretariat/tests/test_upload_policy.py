@@ -7,7 +7,7 @@ import json
 import re
 import zipfile
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tools import upload_policy
@@ -202,3 +202,59 @@ class TestUploadRoutes(SocialCase, HttpCase):
         self.assertIn('id="social_message_error"', response.text)
         self.assertIn("x" * 201, response.text)  # what was typed comes back
         self.assertEqual(self.env["social.online.request"].search_count([]), count)
+
+    def test_citizen_posts_in_the_chatter_with_a_file(self):
+        """The portal chatter as the citizen uses it: a file uploaded (checked), then the
+        message posted with it, in their own name."""
+        self.authenticate("citizen_upr", "citizen_upr")
+        answer = self._chatter_upload("isee.pdf", PDF)
+        attachment = answer["data"]["ir.attachment"][0]
+        result = self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "social.online.request",
+                "thread_id": self.request.id,
+                "post_data": {
+                    "body": "Ecco il documento",
+                    "attachment_ids": [attachment["id"]],
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+                "attachment_tokens": [attachment["access_token"]],
+            },
+        )
+        self.assertTrue(result)
+        message = self.request.message_ids[:1]
+        self.assertIn("Ecco il documento", message.body)
+        self.assertEqual(message.author_id, self.citizen.partner_id)
+        self.assertEqual(message.attachment_ids.name, "isee.pdf")
+
+
+class TestPortalMessages(SocialCase):
+    """Odoo gives portal users create and write on mail.message: directly (RPC), a citizen
+    could re-sign or re-address a message, or move it onto another record."""
+
+    def test_no_other_author_no_chosen_recipient_no_rewrite(self):
+        citizen = new_test_user(self.env, "citizen_msg", groups="base.group_portal")
+        request = self.env["social.online.request"].create(
+            {"subject": "Mio", "message": "…", "partner_id": citizen.partner_id.id}
+        )
+        # as the chatter's routes post it
+        Request = request.with_user(citizen).sudo()
+        message = Request.message_post(
+            body="Mio messaggio", message_type="comment", author_id=citizen.partner_id.id
+        )
+        self.assertEqual(message.author_id, citizen.partner_id)
+        Message = self.env["mail.message"].with_user(citizen)
+        values = {"model": request._name, "res_id": request.id, "body": "x"}
+        with self.assertRaises(AccessError):
+            Message.create(dict(values, author_id=self.operator_a.partner_id.id))
+        with self.assertRaises(AccessError):
+            Message.create(dict(values, partner_ids=[(4, self.operator_b.partner_id.id)]))
+        for change in (
+            {"author_id": self.operator_a.partner_id.id},
+            {"partner_ids": [(4, self.operator_b.partner_id.id)]},
+            {"res_id": request.id + 1},
+        ):
+            with self.subTest(change=change), self.assertRaises(AccessError):
+                message.with_user(citizen).write(change)
