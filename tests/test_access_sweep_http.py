@@ -721,8 +721,26 @@ def _document_leaks(sweep, role, model, ids):
             for person, name in sweep.person_name.items()
             if name and sweep.person_partner.get(person) in hidden
         ]
+        own = None
+        if role.kind in PORTAL_KINDS:
+            # a citizen's calendar: the events of their own appointments, and those they attend
+            own = {
+                r["id"]
+                for r in sweep.admin.call(model, "read", ids, ["partner_ids"], context=NO_CTX)
+                if role.partner in r["partner_ids"]
+            }
+            appointments = sorted(sweep.allowed(role, "social.appointment"))
+            own |= {
+                a["calendar_event_id"][0]
+                for a in sweep.admin.call(
+                    "social.appointment", "read", appointments, ["calendar_event_id"]
+                )
+                if a["calendar_event_id"]
+            }
         for row in rows:
             why = []
+            if own is not None and row["id"] not in own:
+                why.append("neither attended nor of an own appointment")
             if set(row["partner_ids"]) & hidden:
                 why.append(f"attendees {fmt(set(row['partner_ids']) & hidden)} are hidden persons")
             text = f"{row['name'] or ''} {row['description'] or ''}"
