@@ -65,12 +65,14 @@ class IrAttachment(models.Model):
     def _social_check_hourly_uploads(self, count):
         """At most MAX_UPLOADS_PER_HOUR files per user and hour: the chatter uploads one file
         per request, so the per-message limit alone would not stop a script."""
+        # the files of the accepted types: not the invitations (.ics) the server sent for them
         self.env.cr.execute(
             SQL(
                 "SELECT count(*) FROM ir_attachment WHERE create_uid = %s AND create_date >= %s "
-                "AND res_field IS NULL",
+                "AND res_field IS NULL AND mimetype = ANY(%s)",
                 self.env.uid,
                 fields.Datetime.now() - timedelta(hours=1),
+                list(upload_policy.ALLOWED_MIMETYPES),
             )
         )
         if self.env.cr.fetchone()[0] + count > upload_policy.MAX_UPLOADS_PER_HOUR:

@@ -42,7 +42,7 @@ ALLOWED_MIMETYPES = {
 }
 
 # PDF names that run something when the file is opened or clicked
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA|EmbeddedFile|SubmitForm)\b")
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA|EmbeddedFile)\b")
 # an OLE compound file's directory holds its stream names in UTF-16LE
 _OLE_MACROS = ("_VBA_PROJECT".encode("utf-16-le"), "Macros".encode("utf-16-le"))
 # control and bidirectional-override characters: a name that reads "exe.pdf" backwards
