@@ -265,6 +265,8 @@ class SocialPerson(models.Model):
             raise UserError(
                 self.env._("Unsupported search on %s.", self._fields["is_met_by_user"].string)
             )
+        # the subqueries read the relation tables: what is still to be written must be first
+        self.flush_model(["met_desk_ids", "met_operator_ids"])
         user = self.env.user
         met = [
             "|",
