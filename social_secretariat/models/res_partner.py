@@ -22,6 +22,15 @@ class ResPartner(models.Model):
         groups="social_secretariat.group_social_worker",
     )
 
+    # the requests this contact wrote to the online desk: where the person was served, even
+    # before a request is taken on (social.person._compute_met)
+    social_online_request_ids = fields.One2many(
+        "social.online.request",
+        "partner_id",
+        string="Online requests",
+        groups="social_secretariat.group_social_operator",
+    )
+
     @api.depends("social_person_ids")
     def _compute_social_person_id(self):
         for partner in self:

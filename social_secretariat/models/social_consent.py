@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..tools import guard
@@ -138,9 +138,31 @@ class SocialConsent(models.Model):
             )
         return True
 
+    def _check_evidence(self, vals):
+        """Evidence only from files the user can read: an attachment's access follows the record
+        it is attached to (ir.attachment.check), which record rules do not say, so
+        guard.check_links cannot tell; linking a hidden file would show its name back."""
+        if self.env.su or "evidence_ids" not in vals:
+            return
+        attachments = guard.linked(self, vals, "evidence_ids")
+        existing = attachments.exists()
+        readable = self.env["ir.attachment"]._filter_attachment_access(existing.ids)
+        hidden = attachments - readable
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "%(field)s: you cannot link a record you cannot see (%(model)s, id %(ids)s).",
+                    field=self._fields["evidence_ids"].string,
+                    model=self.env["ir.attachment"]._description,
+                    ids=", ".join(str(i) for i in hidden.ids),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
+        for vals in vals_list:
+            self._check_evidence(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -150,6 +172,7 @@ class SocialConsent(models.Model):
             vals,
             {"person_id", "purpose", "legal_basis", "date_given", "date_withdrawn", "channel"},
         )
+        self._check_evidence(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -1,5 +1,6 @@
 import json
 import re
+from collections import defaultdict
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -41,6 +42,11 @@ AGE_BANDS = [
     ("unknown", "Unknown"),
 ]
 STP_PATTERN = re.compile(r"^STP\d{13}$")
+# what a user may link a file to: records they can read (guard.check_links)
+LINKS = (
+    "partner_id", "citizenship_id", "birth_country_id", "residence_municipality_id",
+    "domicile_municipality_id", "language_ids", "company_id",
+)  # fmt: skip
 
 
 def age_band(age):
@@ -168,10 +174,22 @@ class SocialPerson(models.Model):
         index=True,
     )
     session_ids = fields.One2many("social.listening.session", "person_id", string="Sessions")
+    # the requests to the online desk taken on for the person (those the person wrote from
+    # the portal are found through the contact: res.partner.social_online_request_ids)
+    online_request_ids = fields.One2many(
+        "social.online.request",
+        "person_id",
+        string="Online requests",
+        groups="social_secretariat.group_social_operator",
+    )
     referral_ids = fields.One2many("social.referral", "person_id", string="Referrals")
     consent_ids = fields.One2many("social.consent", "person_id", string="Consents")
     # Where and by whom the person was met: stored so that the operators' record rule is an
-    # indexed lookup instead of a scan of every session (see bench/README.md).
+    # indexed lookup instead of a scan of every session (see bench/README.md). Met means served:
+    # a listening session, an appointment (in any state: a cancelled one was booked at the desk,
+    # whose staff read it with the person's name) or a request to the online desk (the desk
+    # that handles it, the operator it is assigned to). The rules on the person's contact,
+    # followers, attendees and messages (res_partner_rules.xml) follow through these fields.
     met_desk_ids = fields.Many2many(
         "social.desk",
         "social_person_met_desk_rel",
@@ -227,6 +245,50 @@ class SocialPerson(models.Model):
             for name in self.FISCAL_CODE_FIELDS:
                 self.env.add_to_compute(self._fields[name], missing)
             missing.flush_recordset()
+        self._backfill_met()
+
+    def _backfill_met(self):
+        """Persons met through an appointment or an online request before these counted as
+        met (met_desk_ids, met_operator_ids): compute them once. Later changes follow through
+        the dependencies of _compute_met; on a new database the tables do not exist yet."""
+        cr = self.env.cr
+        tables = (
+            "social_appointment",
+            "social_appointment_operator_rel",
+            "social_online_request",
+            "social_person_met_desk_rel",
+            "social_person_met_operator_rel",
+        )
+        if not all(tools.sql.table_exists(cr, table) for table in tables):
+            return
+        cr.execute(
+            """
+            WITH served AS (
+                SELECT person_id, desk_id, NULL::int AS user_id FROM social_appointment
+                UNION ALL
+                SELECT a.person_id, NULL, r.user_id
+                  FROM social_appointment_operator_rel r
+                  JOIN social_appointment a ON a.id = r.appointment_id
+                UNION ALL
+                SELECT COALESCE(q.person_id, p.id), q.desk_id, q.user_id
+                  FROM social_online_request q
+                  LEFT JOIN social_person p ON p.partner_id = q.partner_id
+            )
+            SELECT DISTINCT s.person_id FROM served s
+             WHERE s.person_id IS NOT NULL AND (
+                (s.desk_id IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM social_person_met_desk_rel m
+                     WHERE m.person_id = s.person_id AND m.desk_id = s.desk_id))
+                OR (s.user_id IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM social_person_met_operator_rel m
+                     WHERE m.person_id = s.person_id AND m.user_id = s.user_id)))
+            """
+        )
+        persons = self.browse(row[0] for row in cr.fetchall())
+        if persons:
+            for name in ("met_desk_ids", "met_operator_ids"):
+                self.env.add_to_compute(self._fields[name], persons)
+            persons.flush_recordset(["met_desk_ids", "met_operator_ids"])
 
     # ------------------------------------------------------------
     # Computes
@@ -237,11 +299,68 @@ class SocialPerson(models.Model):
         for person in self:
             person.name = " ".join(p for p in (person.first_name, person.last_name) if p) or False
 
-    @api.depends("session_ids.desk_id", "session_ids.operator_ids")
+    @api.depends(
+        "session_ids.desk_id",
+        "session_ids.operator_ids",
+        "appointment_ids.desk_id",
+        "appointment_ids.operator_ids",
+        "online_request_ids.desk_id",
+        "online_request_ids.user_id",
+        "partner_id.social_online_request_ids.desk_id",
+        "partner_id.social_online_request_ids.user_id",
+    )
     def _compute_met(self):
+        # one query for the whole batch (a session's creation recomputes its person: reading
+        # the three one2many and their desks and operators through the ORM is many more)
+        ids = [pid for pid in self._origin.ids if pid]
+        partner_ids = [pid for pid in self._origin.partner_id.ids if pid]
+        desks, users = defaultdict(set), defaultdict(set)
+        if ids:
+            for model, names in (
+                ("social.listening.session", ["person_id", "desk_id", "operator_ids", "active"]),
+                ("social.appointment", ["person_id", "desk_id", "operator_ids"]),
+                ("social.online.request", ["person_id", "partner_id", "desk_id", "user_id"]),
+            ):
+                self.env[model].flush_model(names)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT s.person_id, NULL::int, s.desk_id, r.user_id
+                      FROM social_listening_session s
+                      LEFT JOIN social_session_operator_rel r ON r.session_id = s.id
+                     WHERE s.person_id = ANY(%(ids)s) AND s.active
+                    UNION
+                    SELECT a.person_id, NULL, a.desk_id, r.user_id
+                      FROM social_appointment a
+                      LEFT JOIN social_appointment_operator_rel r ON r.appointment_id = a.id
+                     WHERE a.person_id = ANY(%(ids)s)
+                    UNION
+                    SELECT q.person_id, NULL, q.desk_id, q.user_id
+                      FROM social_online_request q
+                     WHERE q.person_id = ANY(%(ids)s)
+                    UNION
+                    SELECT NULL::int, q.partner_id, q.desk_id, q.user_id
+                      FROM social_online_request q
+                     WHERE q.partner_id = ANY(%(partner_ids)s)
+                    """,
+                    ids=ids,
+                    partner_ids=partner_ids,
+                )
+            )
+            for person_id, partner_id, desk_id, user_id in self.env.cr.fetchall():
+                key = person_id or ("partner", partner_id)
+                if desk_id:
+                    desks[key].add(desk_id)
+                if user_id:
+                    users[key].add(user_id)
         for person in self:
-            person.met_desk_ids = person.session_ids.desk_id
-            person.met_operator_ids = person.session_ids.operator_ids
+            keys = (person._origin.id, ("partner", person._origin.partner_id.id))
+            person.met_desk_ids = self.env["social.desk"].browse(
+                sorted(set().union(*(desks[key] for key in keys)))
+            )
+            person.met_operator_ids = self.env["res.users"].browse(
+                sorted(set().union(*(users[key] for key in keys)))
+            )
 
     @api.depends("partner_id.phone", "partner_id.mobile")
     def _compute_phone_search(self):
@@ -697,6 +816,7 @@ class SocialPerson(models.Model):
     def create(self, vals_list):
         partner_vals_list = []
         for vals in vals_list:
+            guard.check_links(self, vals, LINKS)
             self._prepare_vals(vals)
             if not vals.get("partner_id"):
                 partner_vals = {key: vals.pop(key) for key in self.PARTNER_FIELDS if key in vals}
@@ -717,6 +837,7 @@ class SocialPerson(models.Model):
 
     def write(self, vals):
         guard.check_protected(self, vals, {"met_desk_ids", "met_operator_ids", "is_anonymised"})
+        guard.check_links(self, vals, LINKS)
         self._prepare_vals(vals)
         if "fiscal_code" in vals and vals["fiscal_code"]:
             for person in self:
@@ -727,18 +848,35 @@ class SocialPerson(models.Model):
                     person.write(dict(vals))
                 return True
             vals = self._follow_fiscal_code(vals)
+        # the contact's fields are written below, on the contact (see _sync_partner)
+        written = list(vals)
+        partner_vals = {key: vals.pop(key) for key in self.PARTNER_FIELDS if key in vals}
         res = super().write(vals)
-        if {"first_name", "last_name"} & set(vals):
-            for person in self:
-                person.partner_id.name = person.name
+        if partner_vals or {"first_name", "last_name"} & set(vals):
+            self._sync_partner(partner_vals, "first_name" in vals or "last_name" in vals)
         changed = [
             self._fields[f].string
-            for f in vals
+            for f in written
             if f in self._fields and not f.startswith(("message_", "activity_"))
         ]
         if changed:
             self._log_file_access("change", ", ".join(changed))
         return res
+
+    def _sync_partner(self, partner_vals, name):
+        """Write the name and contacts of the files on their contacts (res.partner)."""
+        # only who may write the files: the write above did not check it if it had nothing
+        # left to write on the person
+        self.check_access("write")
+        for person in self:
+            values = dict(partner_vals)
+            if name:
+                values["name"] = person.name
+            # sudo: Odoo gives internal users no write right on contacts (only Contact
+            # managers), and no rule can give it for the contacts of the files a user may
+            # write; the contact of a file holds the file's name and contacts only, which the
+            # user has just been allowed to change on the file
+            person.partner_id.sudo().write(values)
 
     def _follow_fiscal_code(self, vals):
         """A corrected codice fiscale brings the values decoded from it: those that came from

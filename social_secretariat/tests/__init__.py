@@ -13,6 +13,7 @@ from . import test_performance
 from . import test_person
 from . import test_person_computes
 from . import test_person_audit
+from . import test_person_met
 from . import test_portal_access
 from . import test_rate_limit
 from . import test_referral

@@ -149,8 +149,8 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
             self.request.with_user(self.operator_a).action_convert_to_session()
 
     def test_existing_file_reused_even_if_never_met(self):
-        """The citizen's file, created when they booked online, is hidden from the operator
-        (she never met them): it is the one booked, not a second file."""
+        """The citizen's file, created when they booked online, is the one booked, not a
+        second file. (Their request to her online desk makes them met there: she reads it.)"""
         person = (
             self.env["social.person"]
             .with_user(self.citizen)
@@ -163,7 +163,7 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
                 }
             )
         )
-        self.assertFalse(person.with_user(self.operator_a).has_access("read"))
+        self.assertTrue(person.with_user(self.operator_a).has_access("read"))
         wizard = self._book()
         self.assertEqual(wizard.appointment_id.person_id, person)
         self.assertEqual(self._citizen_persons(), person, "no second file")
@@ -175,7 +175,7 @@ class TestOnlineRequestAppointment(AppointmentCase, HttpCase):
             .search([("person_id", "=", person.id), ("user_id", "=", self.operator_a.id)])
         )
         self.assertNotIn("lookup", log.mapped("event"))
-        # the requester's e-mail address, although the file is hidden from the operator
+        # the requester's e-mail address
         self.assertTrue(wizard.can_send)
 
     def test_request_recorded_by_staff_finds_no_hidden_file(self):
