@@ -21,4 +21,6 @@ from . import social_desk_appointment
 from . import social_online_request
 from . import social_demo_history
 from . import ir_attachment
+from . import mail_message
+from . import calendar_attendee
 from . import ir_http

@@ -2,7 +2,7 @@ import base64
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -83,58 +83,3 @@ class IrAttachment(models.Model):
                     count=upload_policy.MAX_UPLOADS_PER_HOUR,
                 )
             )
-
-
-class MailMessage(models.Model):
-    _inherit = "mail.message"
-
-    def _social_check_portal_message(self, vals_list):
-        """A citizen or partner writes in their own name, to nobody they cannot see: Odoo gives
-        portal users create and write on mail.message (for the chatter, which posts through
-        message_post), and the ORM would take any author or recipient from them. The routes
-        post with sudo or as the user, never with another author or with recipients chosen
-        by a portal user; staff and server code (sudo) are not concerned."""
-        if self.env.su or not self.env.user.share:
-            return
-        own = self.env.user.partner_id
-        for vals in vals_list:
-            if vals.get("author_id") and vals["author_id"] != own.id:
-                raise AccessError(self.env._("A message can only be written in your own name."))
-            if vals.get("partner_ids"):
-                partners = self.new({"partner_ids": vals["partner_ids"]}).partner_ids
-                if partners - own:
-                    raise AccessError(
-                        self.env._("A message can only be addressed to the staff who follow it.")
-                    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._social_check_portal_message(vals_list)
-        messages = super().create(vals_list)
-        if upload_policy.applies(self.env):
-            # one message carries at most MAX_FILES files, as the form (the chatter links
-            # files uploaded one by one, each checked by ir.attachment)
-            for message in messages:
-                upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
-        return messages
-
-    def write(self, vals):
-        if not self.env.su and self.env.user.share:
-            # the chatter edits a portal user's message through its routes, with sudo: directly,
-            # a message would be moved to another record, re-signed or re-addressed
-            raise AccessError(self.env._("Messages cannot be changed this way."))
-        res = super().write(vals)
-        if "attachment_ids" in vals and upload_policy.applies(self.env):
-            for message in self:
-                upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
-        return res
-
-
-class CalendarAttendee(models.Model):
-    _inherit = "calendar.attendee"
-
-    def _send_mail_to_attendees(self, mail_template, force_send=False):
-        # the invitation's .ics (and the template's files) are made by the server, also when
-        # a citizen's booking from the portal sends it
-        with upload_policy.server_generated():
-            return super()._send_mail_to_attendees(mail_template, force_send=force_send)

@@ -1,0 +1,13 @@
+from odoo import models
+
+from ..tools import upload_policy
+
+
+class CalendarAttendee(models.Model):
+    _inherit = "calendar.attendee"
+
+    def _send_mail_to_attendees(self, mail_template, force_send=False):
+        # the invitation's .ics (and the template's files) are made by the server, also when
+        # a citizen's booking from the portal sends it
+        with upload_policy.server_generated():
+            return super()._send_mail_to_attendees(mail_template, force_send=force_send)
