@@ -341,11 +341,7 @@ class SocialAppointment(models.Model):
         if not guard.trusted(self.env):
             # the defaults a client can send in the context are checked as any other value
             # (the Ambito, if not given, still comes from the desk below)
-            vals_list = [
-                self._add_missing_default_values(vals)
-                | ({} if "company_id" in vals else {"company_id": False})
-                for vals in vals_list
-            ]
+            vals_list = guard.with_client_defaults(self, vals_list)
             for vals in vals_list:
                 if not vals.get("company_id"):
                     vals.pop("company_id")

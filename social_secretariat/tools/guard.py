@@ -43,6 +43,17 @@ def trusted(env):
     return env.su or _WORKFLOW.get()
 
 
+def with_client_defaults(records, vals_list):
+    """`vals_list` with the defaults a client can send in the context added, so that they are
+    checked as any other value; the Ambito, when not given, is left empty (False) for the
+    caller to take from the desk, never from a context default."""
+    return [
+        records._add_missing_default_values(vals)
+        | ({} if "company_id" in vals else {"company_id": False})
+        for vals in vals_list
+    ]
+
+
 def check_protected(records, vals, protected):
     env = records.env
     if trusted(env):
