@@ -2,8 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Partner Network",
-    "summary": "Segretariato Sociale Diffuso: third-sector partners act as network desks, "
-    "record contacts, refer cases and follow their outcome",
+    # A shell for now: the partner group and its demo user only. The partner network (members,
+    # partner portal, digital facilitation) is being built; the summary says no more than is here.
+    "summary": "Segretariato Sociale Diffuso (in development): the partner operators' "
+    "security group; the partner network and its portal are not built yet",
+    "development_status": "Alpha",
     "version": "18.0.1.0.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",

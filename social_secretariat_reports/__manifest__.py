@@ -2,8 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Observatory",
-    "summary": "Osservatorio: aggregated, anonymised analysis of the social demand, "
-    "periodic report and open-data exports",
+    # A shell for now: the observatory group only. The analyses, the periodic report and the
+    # exports are being built; the summary says no more than is here.
+    "summary": "Osservatorio (in development): the observatory's security group; the "
+    "analyses, the periodic report and the exports are not built yet",
+    "development_status": "Alpha",
     "version": "18.0.1.0.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
