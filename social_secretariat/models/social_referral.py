@@ -181,6 +181,76 @@ class SocialReferral(models.Model):
                 )
 
     # ------------------------------------------------------------
+    # Receivers proposed from the target service
+    # ------------------------------------------------------------
+
+    def _proposed_receivers(self, service, desk, company):
+        """The desk and the staff that receive a referral to `service`: the desk chosen, else
+        the service's first desk with social workers (else with staff); its social workers,
+        else its staff; without a desk, the users of the service's provider. Only staff of
+        `company` that the user may see: the same links create and write check."""
+        worker_group = "social_secretariat.group_social_worker"
+
+        def staff(users):
+            users = users.filtered(lambda u: not u.share and company in u.company_ids)
+            return users._filtered_access("read")
+
+        def receivers(desk):
+            users = staff(desk.operator_ids)
+            return users.filtered(lambda u: u.has_group(worker_group)) or users
+
+        if not desk and service:
+            desks = service.desk_ids._filtered_access("read").filtered(
+                lambda d: d.active and (not d.company_id or d.company_id == company)
+            )
+            desk = (
+                desks.filtered(
+                    lambda d: staff(d.operator_ids).filtered(lambda u: u.has_group(worker_group))
+                )[:1]
+                or desks.filtered(lambda d: staff(d.operator_ids))[:1]
+                or desks[:1]
+            )
+        users = receivers(desk) if desk else self.env["res.users"]
+        if not users and service.provider_id:
+            provider = service.provider_id
+            users = staff((provider | provider.child_ids).user_ids)
+        return desk, users
+
+    def _add_proposed_receivers(self, vals):
+        """On create: a referral to a service, without receivers, gets the service's."""
+        if (
+            not vals.get("target_service_id")
+            or vals.get("target_partner_id")
+            or vals.get("receiving_user_ids")
+        ):
+            return
+        desk, users = self._proposed_receivers(
+            self.env["social.service"].browse(vals["target_service_id"]),
+            self.env["social.desk"].browse(vals.get("target_desk_id") or []),
+            self.env["res.company"].browse(vals.get("company_id") or self.env.company.id),
+        )
+        if desk and not vals.get("target_desk_id"):
+            vals["target_desk_id"] = desk.id
+        if users:
+            vals["receiving_user_ids"] = [Command.set(users.ids)]
+
+    @api.onchange("target_service_id")
+    def _onchange_target_service_id(self):
+        if not self.target_service_id or self.target_partner_id:
+            return
+        desk = (
+            self.target_desk_id if self.target_desk_id in self.target_service_id.desk_ids else False
+        )
+        desk, users = self._proposed_receivers(
+            self.target_service_id, desk or self.env["social.desk"], self.company_id
+        )
+        if desk and desk != self.target_desk_id:
+            self.target_desk_id = desk
+            self.receiving_user_ids = users
+        elif users and not self.receiving_user_ids:
+            self.receiving_user_ids = users
+
+    # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
@@ -227,6 +297,7 @@ class SocialReferral(models.Model):
                 )
         self.env["social.person"]._check_linkable([vals.get("person_id") for vals in vals_list])
         for vals in vals_list:
+            self._add_proposed_receivers(vals)
             self._check_links(vals)
             # always the session's: the operators' record rule reads it
             vals.pop("is_special_category", None)
@@ -272,6 +343,23 @@ class SocialReferral(models.Model):
         res = super().write(vals)
         if set(LINKS) & set(vals):
             self._check_link_scope()
+        if vals.get("target_service_id"):
+            # a draft referral moved to a service, without receivers, gets the service's
+            for referral in self.filtered(
+                lambda r: r.state == "draft"
+                and not r.receiving_user_ids
+                and not r.target_partner_id
+            ):
+                desk, users = referral._proposed_receivers(
+                    referral.target_service_id, referral.target_desk_id, referral.company_id
+                )
+                proposed = {}
+                if desk and not referral.target_desk_id:
+                    proposed["target_desk_id"] = desk.id
+                if users:
+                    proposed["receiving_user_ids"] = [Command.set(users.ids)]
+                if proposed:
+                    referral.write(proposed)
         return res
 
     def _check_desk_active(self, desk_id):
@@ -381,6 +469,14 @@ class SocialReferral(models.Model):
                     lambda u: u.has_group("social_secretariat.group_social_worker")
                 )
                 referral.receiving_user_ids = workers or referral.target_desk_id.operator_ids
+            if not referral.receiving_user_ids and not referral.target_partner_id:
+                raise UserError(
+                    self.env._(
+                        "Referral %(name)s has no receiver: choose the receiving staff (or a "
+                        "desk with social workers) before sending it.",
+                        name=referral.name,
+                    )
+                )
             referral._workflow_write(
                 {
                     "state": "sent",

@@ -177,3 +177,47 @@ class TestReferral(SocialCase):
         desk.action_archive()
         with self.assertRaisesRegex(Exception, "archived"):
             self.make_referral(target_desk_id=desk.id)
+
+    def test_receivers_come_from_the_service(self):
+        """Choosing the target service fills the receiving desk (one with social workers
+        first) and its social workers (else its staff): on create, on write and in the form."""
+        self.service_rent.desk_ids = self.desk_b | self.desk_a
+        referral = self.make_referral(target_desk_id=False)
+        self.assertEqual(referral.target_desk_id, self.desk_a)
+        self.assertEqual(referral.receiving_user_ids, self.worker)
+        # a desk chosen by the user stays: its staff receive the referral
+        chosen = self.make_referral()
+        self.assertEqual(chosen.target_desk_id, self.desk_b)
+        self.assertEqual(chosen.receiving_user_ids, self.operator_b)
+        # receivers chosen by the user stay
+        named = self.make_referral(receiving_user_ids=[Command.set(self.operator_a.ids)])
+        self.assertEqual(named.receiving_user_ids, self.operator_a)
+        # a draft moved to the service later
+        later = self.make_referral(target_service_id=False, target_desk_id=False)
+        self.assertFalse(later.receiving_user_ids)
+        later.target_service_id = self.service_rent
+        self.assertEqual(later.target_desk_id, self.desk_a)
+        self.assertEqual(later.receiving_user_ids, self.worker)
+        # the form proposes them as soon as the service is chosen
+        draft = (
+            self.env["social.referral"]
+            .with_user(self.operator_a)
+            .new({"person_id": self.person.id, "reason": "Sfratto"})
+        )
+        draft.target_service_id = self.service_rent
+        draft._onchange_target_service_id()
+        self.assertEqual(draft.target_desk_id, self.desk_a)
+        self.assertEqual(draft.receiving_user_ids._origin, self.worker)
+        # a partner organisation receives the referral itself
+        to_partner = self.make_referral(target_partner_id=self.caritas.id, target_desk_id=False)
+        self.assertFalse(to_partner.target_desk_id or to_partner.receiving_user_ids)
+
+    def test_send_refused_without_receiver(self):
+        referral = self.make_referral(target_service_id=self.service_sad.id, target_desk_id=False)
+        self.assertFalse(referral.receiving_user_ids)
+        with self.assertRaisesRegex(UserError, "has no receiver"):
+            referral.action_send()
+        self.assertEqual(referral.state, "draft")
+        referral.receiving_user_ids = self.worker
+        referral.action_send()
+        self.assertEqual(referral.state, "sent")
