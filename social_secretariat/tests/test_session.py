@@ -127,6 +127,30 @@ class TestListeningSession(SocialCase):
         self.assertAlmostEqual(session.duration, 0.25)
         self.assertEqual(session.operator_ids, self.operator_a)
 
+    def test_quick_phone_log_records_the_anonymous_profile(self):
+        """An anonymous call counts in the territorial statistics: the wizard passes the
+        caller's age band, gender and municipality to the session; a known caller's come from
+        their file."""
+        Log = self.env["social.phone.log"].with_user(self.operator_a)
+        values = {
+            "request": "Chiede del contributo affitto",
+            "need_ids": [Command.set(self.need_rent.ids)],
+            "anon_age_band": "45_64",
+            "anon_gender": "female",
+            "anon_municipality_id": self.segrate.id,
+        }
+        action = Log.create(dict(values, caller_name="Un signore")).action_save()
+        session = self.env["social.listening.session"].browse(action["res_id"])
+        self.assertTrue(session.is_anonymous)
+        self.assertEqual(session.anon_age_band, "45_64")
+        self.assertEqual(session.anon_gender, "female")
+        self.assertEqual(session.anon_municipality_id, self.segrate)
+        self.make_session(person=self.person, user=self.operator_a)  # known at desk A
+        action = Log.create(dict(values, person_id=self.person.id)).action_save()
+        known = self.env["social.listening.session"].browse(action["res_id"])
+        self.assertFalse(known.is_anonymous)
+        self.assertFalse(known.anon_age_band or known.anon_gender or known.anon_municipality_id)
+
     def test_new_referral_from_session(self):
         anonymous = self.make_session()
         with self.assertRaisesRegex(UserError, "Link the session to a person"):

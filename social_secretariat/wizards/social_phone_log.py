@@ -1,10 +1,11 @@
 from odoo import api, fields, models
 
 from ..models.social_listening_session import OUTCOMES
+from ..models.social_person import AGE_BANDS, GENDERS
 from ..tools import guard
 
 # the relational fields a user sets: each target must be readable by them
-LINKS = ("desk_id", "need_ids")
+LINKS = ("desk_id", "need_ids", "anon_municipality_id")
 
 
 class SocialPhoneLog(models.TransientModel):
@@ -23,6 +24,10 @@ class SocialPhoneLog(models.TransientModel):
     caller_name = fields.Char(
         string="Caller says they are", help="Free text when the caller is not identified."
     )
+    # the profile of an anonymous caller: anonymous calls count in the territorial statistics
+    anon_age_band = fields.Selection(AGE_BANDS, string="Age band")
+    anon_gender = fields.Selection(GENDERS, string="Gender")
+    anon_municipality_id = fields.Many2one("social.municipality", string="Municipality")
     request = fields.Text(string="Request as expressed", required=True)
     need_ids = fields.Many2many("social.need", string="Needs", required=True)
     information_given = fields.Text()
@@ -58,6 +63,10 @@ class SocialPhoneLog(models.TransientModel):
             "channel": "phone",
             "person_id": self.person_id.id,
             "interlocutor_name": False if self.person_id else self.caller_name,
+            # a known caller's profile is their file's
+            "anon_age_band": False if self.person_id else self.anon_age_band,
+            "anon_gender": False if self.person_id else self.anon_gender,
+            "anon_municipality_id": False if self.person_id else self.anon_municipality_id.id,
             "request": self.request,
             "need_ids": [fields.Command.set(self.need_ids.ids)],
             "information_given": self.information_given,
