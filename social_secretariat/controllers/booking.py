@@ -32,6 +32,7 @@ from odoo.tools import format_date
 from odoo.addons.portal.controllers import portal
 
 from ..models.social_rate_limit import RateLimited
+from ..tools.errors import SlotTakenError
 
 MAX_NOTE_LENGTH = 1000
 MAX_REASON_LENGTH = 500
@@ -93,7 +94,7 @@ class SocialBookingPortal(portal.CustomerPortal):
         return self._social_topics().filtered(lambda t: t.id == topic_id)[:1]
 
     def _social_desks(self, topic):
-        return topic.desk_ids.filtered(lambda d: d.active and d.resource_calendar_id)
+        return topic._bookable_desks()
 
     def _social_desk(self, topic, desk_id):
         desk_id = self._social_int(desk_id)
@@ -138,7 +139,7 @@ class SocialBookingPortal(portal.CustomerPortal):
         return round(topic.duration * 60)
 
     def _social_address(self, desk):
-        return ", ".join(p for p in (desk.street, desk.city, desk.location_note) if p)
+        return desk._address_text()
 
     def _social_today(self, topic, desk):
         return datetime.now(self._social_tz(topic, desk)).date()
@@ -214,26 +215,12 @@ class SocialBookingPortal(portal.CustomerPortal):
             back_label=request.env._("Back"),
         )
 
-    def _social_is_taken(self, error, desk):
-        """Whether a refused booking lost its time to someone else (a concurrent request that
-        won the database constraint, or a booking made since the page was shown)."""
-        taken = {
-            request.env._("This time has just been taken, please choose another."),
-            request.env._(
-                "No operator of %(desk)s is free at this time: choose another.", desk=desk.name
-            ),
-            # a desk limited by rooms: the last room went to a concurrent booking
-            request.env._(
-                "All the rooms of %(desk)s are taken at this time: choose another.",
-                desk=desk.name,
-            ),
-        }
-        return str(error.args[0] if error.args else error) in taken
-
-    def _social_refused(self, error, desk, back_url):
+    def _social_refused(self, error, back_url):
         if isinstance(error, AccessError):
             return request.redirect("/my")
-        if self._social_is_taken(error, desk):
+        # lost to someone else (a concurrent request that won the database constraint, or a
+        # booking made since the page was shown): told apart by type, not by its text
+        if isinstance(error, SlotTakenError):
             return self._social_error(
                 request.env._("This time has just been taken, please choose another."),
                 back_url,
@@ -373,7 +360,7 @@ class SocialBookingPortal(portal.CustomerPortal):
         start = self._social_datetime(start)
         if not desk or not start:
             return request.redirect("/social/book")
-        free = self._social_free_slots(topic, desk, start, start + timedelta(hours=topic.duration))
+        free = self._social_free_slots(topic, desk, start, topic._appointment_stop(start))
         if start not in {slot["start"] for slot in free}:
             return self._social_error(
                 request.env._("This time is no longer available, please choose another."),
@@ -427,7 +414,7 @@ class SocialBookingPortal(portal.CustomerPortal):
                     # message to the staff, on the appointment just booked for them
                     appointment.sudo().note = note
         except UserError as error:
-            return self._social_refused(error, desk, back_url)
+            return self._social_refused(error, back_url)
         return request.redirect(f"/my/social/appointments/{appointment.id}?booked=1")
 
     # ------------------------------------------------------------
@@ -644,7 +631,5 @@ class SocialBookingPortal(portal.CustomerPortal):
         except MissingError:
             return request.redirect("/my")
         except UserError as error:
-            # the desk's name, for the message (AccessError is handled first)
-            desk = appointment.desk_id if not isinstance(error, AccessError) else None
-            return self._social_refused(error, desk, back_url)
+            return self._social_refused(error, back_url)
         return request.redirect(f"/my/social/appointments/{appointment_id}?moved=1")

@@ -31,8 +31,8 @@ class SocialServiceCatalogue(http.Controller):
             # step 2 of the booking, the topic chosen (the login comes first for visitors)
             {"topic": topic, "url": f"/social/book/desk?{urlencode({'topic': topic.id})}"}
             for topic in topics
-            # a desk the booking pages offer (as booking.py's _social_desks): open, with hours
-            if topic.desk_ids.filtered(lambda d: d.active and d.resource_calendar_id)
+            # a desk the booking pages offer
+            if topic._bookable_desks()
         ]
 
     @http.route("/social/services", type="http", auth="public", website=True, sitemap=True)

@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_date, format_datetime, format_time
 from odoo.tools.sql import create_index
 
 from ..tools import guard, text
+from ..tools.errors import SlotTakenError
 
 BOOKING_CHANNELS = [
     ("portal", "Portal"),
@@ -195,9 +196,7 @@ class SocialAppointment(models.Model):
     def _compute_stop(self):
         for appointment in self:
             if appointment.start:
-                appointment.stop = appointment.start + timedelta(
-                    hours=appointment.topic_id.duration or 0.5
-                )
+                appointment.stop = appointment.topic_id._appointment_stop(appointment.start)
 
     def _compute_access_url(self):
         for appointment in self:
@@ -322,7 +321,7 @@ class SocialAppointment(models.Model):
                 person=appointment.person_id,
                 ignore_appointment=appointment,
             )
-            if appointment.stop != appointment.start + timedelta(hours=topic.duration):
+            if appointment.stop != topic._appointment_stop(appointment.start):
                 raise UserError(
                     self.env._(
                         "Appointments for %(topic)s last %(minutes)s minutes: the end follows "
@@ -364,9 +363,7 @@ class SocialAppointment(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("social.appointment") or "/"
             if vals.get("start") and not vals.get("stop") and vals.get("topic_id"):
                 topic = self.env["social.appointment.topic"].browse(vals["topic_id"])
-                vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
-                    hours=topic.duration
-                )
+                vals["stop"] = topic._appointment_stop(vals["start"])
         appointments = super().create(vals_list)
         appointments._check_link_scope()
         for appointment, vals in zip(appointments, vals_list, strict=True):
@@ -475,7 +472,9 @@ class SocialAppointment(models.Model):
     def _insert_busy_rows(self, rows):
         new_ids = self._try_insert_busy_rows(rows)
         if new_ids is None:
-            raise UserError(self.env._("This time has just been taken, please choose another."))
+            raise SlotTakenError(
+                self.env._("This time has just been taken, please choose another.")
+            )
         return new_ids
 
     def _try_insert_busy_rows(self, rows):
@@ -523,7 +522,7 @@ class SocialAppointment(models.Model):
         held = [key for key, own in rows if own and key not in taken]
         free = held + [key for key in seat_keys if key not in taken and key not in held]
         if not free:
-            raise UserError(
+            raise SlotTakenError(
                 self.env._(
                     "All the rooms of %(desk)s are taken at this time: choose another.",
                     desk=self.desk_id.name,
@@ -537,12 +536,12 @@ class SocialAppointment(models.Model):
             new_ids = self._try_insert_busy_rows(rows)
             if new_ids is not None:
                 return new_ids
-        raise UserError(self.env._("This time has just been taken, please choose another."))
+        raise SlotTakenError(self.env._("This time has just been taken, please choose another."))
 
     def _event_values(self):
         self.ensure_one()
         desk = self.desk_id
-        where = ", ".join(p for p in (desk.street, desk.city, desk.location_note) if p)
+        where = desk._address_text()
         return {
             "name": f"{self.topic_id.name} – {self.person_id.name}",
             "start": self.start,
@@ -625,9 +624,8 @@ class SocialAppointment(models.Model):
             return self.write(vals)
 
     def _check_state(self, allowed, message):
-        wrong = self.filtered(lambda a: a.state not in allowed)
-        if wrong:
-            raise UserError(message % {"name": ", ".join(wrong.mapped("name"))})
+        """`message`: a translated sentence with %(name)s, saying why the action is refused."""
+        guard.check_state(self, allowed, message)
 
     def action_done(self):
         self._check_desk_staff()
@@ -777,6 +775,7 @@ class SocialAppointment(models.Model):
         desk = self.desk_id
         tz = desk.resource_calendar_id.tz or self.env.user.tz or "UTC"
         local = pytz.utc.localize(self.start).astimezone(pytz.timezone(tz))
+        address = desk._address_text()
         lines = [
             self.env._(
                 "Appointment %(name)s: %(topic)s.", name=self.name, topic=self.topic_id.name
@@ -789,9 +788,7 @@ class SocialAppointment(models.Model):
             self.env._(
                 "Where: %(desk)s%(address)s.",
                 desk=desk.name,
-                address="".join(
-                    f", {part}" for part in (desk.street, desk.city, desk.location_note) if part
-                ),
+                address=f", {address}" if address else "",
             ),
         ]
         documents = self.topic_id.service_ids.document_ids

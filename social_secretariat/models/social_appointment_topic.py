@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.errors import SlotTakenError
+
 STAFFING = [
     ("one", "One operator"),
     ("pair", "A social worker and an educator"),
@@ -515,6 +517,17 @@ class SocialAppointmentTopic(models.Model):
         other = min(others, key=lambda u: (context["load"][u], u))
         return [user_id, other] if user_id in worker_ids else [other, user_id]
 
+    def _bookable_desks(self):
+        """The desks where this topic can be booked online: open, with working hours (the
+        booking pages and the service pages offer these)."""
+        return self.desk_ids.filtered(lambda d: d.active and d.resource_calendar_id)
+
+    def _appointment_stop(self, start):
+        """When an appointment of this topic starting at `start` (naive UTC) ends: the one
+        place that says it (the appointment's form and creation, the slot check, the pages).
+        Half an hour while no topic is chosen yet."""
+        return fields.Datetime.to_datetime(start) + timedelta(hours=self.duration or 0.5)
+
     def _check_slot(self, desk, start, operator_ids=None, person=None, ignore_appointment=None):
         """Validate a booking of this topic at `desk` at `start` (naive UTC), as the server must
         whatever the page sent; return the operators (given, or chosen). Raise UserError with
@@ -523,7 +536,7 @@ class SocialAppointmentTopic(models.Model):
         start = fields.Datetime.to_datetime(start)
         if not start:
             raise UserError(self.env._("Choose a time for the appointment."))
-        stop = start + timedelta(hours=self.duration)
+        stop = self._appointment_stop(start)
         if not self.active or desk not in self.desk_ids:
             raise UserError(
                 self.env._(
@@ -619,7 +632,7 @@ class SocialAppointmentTopic(models.Model):
                 )
             )
         if not self._room_free(context, start, stop):
-            raise UserError(
+            raise SlotTakenError(
                 self.env._(
                     "All the rooms of %(desk)s are taken at this time: choose another.",
                     desk=desk.name,
@@ -646,7 +659,7 @@ class SocialAppointmentTopic(models.Model):
         free = [u for u in staff if self._is_free(context, u, start, stop)]
         chosen = self._choose_operators(free, worker_ids, context)
         if not chosen:
-            raise UserError(
+            raise SlotTakenError(
                 self.env._(
                     "No operator of %(desk)s is free at this time: choose another.",
                     desk=desk.name,

@@ -98,6 +98,11 @@ class SocialDesk(models.Model):
             self.env.registry.clear_cache()  # record rules cache the operators' desks
         return res
 
+    def _address_text(self):
+        """The desk's address on one line (street, city, where in the building), or "": the
+        one form the booking pages, the calendar event and the appointment texts show."""
+        return ", ".join(part for part in (self.street, self.city, self.location_note) if part)
+
     def _ensure_active(self, message):
         """Archived desks take no new work. `message` is translated and names %(desk)s."""
         for desk in self:

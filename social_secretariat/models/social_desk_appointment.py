@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.errors import SlotTakenError
+
 
 class SocialDesk(models.Model):
     _inherit = "social.desk"
@@ -59,7 +61,7 @@ class SocialDesk(models.Model):
         for appointment in self._booked_appointments_ahead():
             try:
                 appointment._sync_busy()
-            except UserError:
+            except SlotTakenError:
                 raise UserError(
                     self.env._(
                         "%(desk)s has more appointments booked at the same time than rooms "

@@ -405,9 +405,7 @@ class SocialReferral(models.Model):
 
     def _check_state(self, allowed, message):
         """`message`: a translated sentence with %(name)s, saying why the action is refused."""
-        for referral in self:
-            if referral.state not in allowed:
-                raise UserError(message % {"name": referral.name})
+        guard.check_state(self, allowed, message)
 
     def _check_can_send(self):
         for referral in self:

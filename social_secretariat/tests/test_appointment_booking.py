@@ -9,6 +9,7 @@ from odoo.tests import Form, new_test_user
 
 from odoo.addons.mail.tests.common import MockEmail
 
+from ..tools.errors import SlotTakenError
 from .common_appointment import AppointmentCase, local_times, utc
 
 TAKEN = "This time has just been taken, please choose another."
@@ -84,6 +85,22 @@ class TestAppointmentBooking(AppointmentCase):
             )
         with self.assertRaisesRegex(UserError, TAKEN):
             self.book("2026-03-25 11:00", person=self.person_2).write({"start": first.start})
+
+    def test_lost_time_raises_slot_taken(self):
+        """A booking that lost its time to another raises SlotTakenError, which the booking
+        pages answer with 409 by its type (never by its translated text); other refusals
+        are plain UserErrors."""
+        self.book("2026-03-25 10:00")
+        Topic = type(self.env["social.appointment.topic"])
+        # lost in the database (the race) and lost before it (no operator free any more)
+        with patch.object(Topic, "_check_slot", return_value=self.operator_b):
+            with self.assertRaises(SlotTakenError):
+                self.book("2026-03-25 10:00", person=self.person_2)
+        with self.assertRaises(SlotTakenError):
+            self.book("2026-03-25 10:00", person=self.person_2)
+        with self.assertRaises(UserError) as refused:
+            self.book("2026-03-25 20:00", person=self.person_2)  # the desk is closed
+        self.assertNotIsInstance(refused.exception, SlotTakenError)
 
     def test_cancel_frees_the_slot(self):
         appointment = self.book("2026-03-25 10:00")

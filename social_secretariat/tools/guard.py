@@ -91,6 +91,14 @@ def check_desk(env, desk, message):
         raise AccessError(message % {"desk": desk.sudo().display_name})
 
 
+def check_state(records, allowed, message):
+    """Before a workflow action: every record is in one of the `allowed` states. `message`:
+    a translated sentence with %(name)s, given the names of the records that are not."""
+    wrong = records.filtered(lambda r: r.state not in allowed)
+    if wrong:
+        raise UserError(message % {"name": ", ".join(wrong.mapped("name"))})
+
+
 def _linked_ids(field, value):
     """The ids of existing records that `value` (as given to create/write) links to."""
     if field.type == "many2one":
