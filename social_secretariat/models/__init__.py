@@ -23,4 +23,5 @@ from . import social_demo_history
 from . import ir_attachment
 from . import mail_message
 from . import calendar_attendee
+from . import calendar_event
 from . import ir_http
