@@ -20,7 +20,7 @@ class CalendarEvent(models.Model):
         # who may have the event's .ics (an attendee, the portal owner) may not read it
         appointments = (
             self.env["social.appointment"]
-            .sudo()
+            .sudo()  # see the comment above: the reader of the .ics may not read the appointment
             .with_context(active_test=False)
             .search([("calendar_event_id", "in", list(result))])
         )

@@ -40,6 +40,7 @@ class MailMessage(models.Model):
             # one message carries at most MAX_FILES files, as the form (the chatter links
             # files uploaded one by one, each checked by ir.attachment)
             for message in messages:
+                # sudo: counts the files, whoever may read them (a citizen reads only their own)
                 upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
         return messages
 
@@ -52,5 +53,6 @@ class MailMessage(models.Model):
         res = super().write(vals)
         if "attachment_ids" in vals and upload_policy.applies(self.env):
             for message in self:
+                # sudo: counts the files, whoever may read them (a citizen reads only their own)
                 upload_policy.check_count(self.env, len(message.sudo().attachment_ids))
         return res

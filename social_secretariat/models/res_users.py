@@ -49,6 +49,7 @@ class ResUsers(models.Model):
             return
         login = user
         if isinstance(user, int):  # check() passes the uid of an RPC call with a password
+            # sudo: the login of the uid being checked, before the user is authenticated
             login = self.browse(user).sudo().login
         address = request.httprequest.remote_addr
         Limit = self.env["social.rate.limit"]

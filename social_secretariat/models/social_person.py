@@ -1142,7 +1142,7 @@ class SocialPerson(models.Model):
             # sudo everywhere below: the coordinator's request must reach every record of the
             # person, including sessions and referrals of other desks; mail_notrack keeps the
             # old values out of new tracking messages
-            sessions = person.session_ids.sudo().with_context(mail_notrack=True)
+            sessions = person.session_ids.sudo().with_context(mail_notrack=True)  # see above
             referrals = person.referral_ids.sudo().with_context(mail_notrack=True)
             consents = person.consent_ids.sudo().with_context(mail_notrack=True)
             # keep the statistical profile on the sessions before the identity goes; the

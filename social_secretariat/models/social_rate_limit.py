@@ -65,6 +65,7 @@ class SocialRateLimit(models.Model):
     def _limit(self, kind):
         """(events at most, window) of a kind; events at most 0: no limit."""
         default_max, default_minutes = LIMITS[kind]
+        # sudo: the limits are system parameters, read on behalf of anonymous visitors too
         params = self.env["ir.config_parameter"].sudo()
 
         def number(name, default):

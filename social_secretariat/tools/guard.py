@@ -81,6 +81,7 @@ def is_desk_staff(env, desk):
     if env.su or not desk:
         return True
     if env.user.has_group(COORDINATOR):
+        # sudo: the desk's Ambito, also for a desk the user cannot read (the answer is no)
         return desk.sudo().company_id in env.user.company_ids
     return desk in env.user.social_desk_ids
 
@@ -88,6 +89,7 @@ def is_desk_staff(env, desk):
 def check_desk(env, desk, message):
     """`message`: a translated sentence with %(desk)s, for a desk that is not the user's."""
     if not is_desk_staff(env, desk):
+        # sudo: a desk's name is public (the catalogue shows it), the user may not read it here
         raise AccessError(message % {"desk": desk.sudo().display_name})
 
 
@@ -166,6 +168,7 @@ def check_company(records, name, company):
         target = record[name]
         if "company_id" not in target._fields:
             return
+        # sudo: the target's Ambito is compared, whether or not the user may read it
         others = target.sudo().filtered(lambda t: t.company_id and t.company_id != company)
         if others:
             raise UserError(
@@ -180,6 +183,7 @@ def check_company(records, name, company):
 def check_staff(records, vals, name, company):
     """Users linked through `name` must be internal users of `company`."""
     env = records.env
+    # sudo: the users' groups and companies are checked, not shown to the caller
     users = linked(records, vals, name).sudo()
     wrong = users.filtered(lambda u: u.share or company not in u.company_ids)
     if wrong:
@@ -200,9 +204,9 @@ def person_visible(records):
     real = records.filtered("id")  # new records: a form being filled in by this user
     if not real or real.env.uid == records.env.ref("base.user_root").id:
         return records
-    as_user = real.sudo(False)
+    as_user = real.sudo(False)  # as the reader: see the docstring
     readable = as_user._filtered_access("read")
     rest = real - readable
-    persons = rest.person_id.sudo(False)
+    persons = rest.person_id.sudo(False)  # as the reader
     readable_persons = persons._filtered_access("read") if persons else persons
     return (records - real) | readable | rest.filtered(lambda r: r.person_id in readable_persons)
