@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 USER_AREAS = [
     ("families_minors", "Families and minors"),
@@ -21,8 +22,12 @@ class SocialNeed(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Stable code, e.g. ECO.02: used by imports and exports.")
-    complete_code = fields.Char(compute="_compute_complete", store=True, recursive=True)
-    complete_name = fields.Char(compute="_compute_complete", store=True, recursive=True)
+    complete_code = fields.Char(compute="_compute_complete_code", store=True)
+    # Not stored: a stored path would be frozen in the language of whoever computed it (the
+    # install's English), while each reader wants it in their own language.
+    complete_name = fields.Char(
+        compute="_compute_complete_name", search="_search_complete_name", recursive=True
+    )
     parent_id = fields.Many2one(
         "social.need", string="Parent need", index=True, ondelete="restrict"
     )
@@ -41,15 +46,30 @@ class SocialNeed(models.Model):
         ("code_uniq", "unique(code)", "Another need already has this code."),
     ]
 
-    @api.depends("name", "code", "parent_id.complete_name")
-    def _compute_complete(self):
+    @api.depends("code")
+    def _compute_complete_code(self):
+        for need in self:
+            need.complete_code = need.code
+
+    @api.depends_context("lang")
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
         for need in self:
             if need.parent_id:
                 need.complete_name = f"{need.parent_id.complete_name} / {need.name}"
             else:
                 need.complete_name = need.name
-            need.complete_code = need.code
 
+    def _search_complete_name(self, operator, value):
+        """A path matches when the need or one of its ancestors matches by name (in the reader's
+        language): the needs found by name, with everything under them."""
+        positive = operator not in expression.NEGATIVE_TERM_OPERATORS
+        term = operator if positive else expression.TERM_OPERATORS_NEGATION[operator]
+        matching = self.with_context(active_test=False).search([("name", term, value)])
+        under = self.with_context(active_test=False).search([("id", "child_of", matching.ids)])
+        return [("id", "in" if positive else "not in", under.ids)]
+
+    @api.depends_context("lang")
     @api.depends("complete_name")
     def _compute_display_name(self):
         for need in self:

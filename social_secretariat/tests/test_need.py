@@ -45,3 +45,26 @@ class TestNeeds(SocialCase):
         self.assertTrue(
             all(need.parent_id.is_special_category for need in special if need.parent_id)
         )
+
+    def test_paths_in_the_readers_language(self):
+        """The path of a need (lists, pickers, exports) is in the reader's language, like its name:
+        an Italian operator reads "Casa e abitare / Affitto non sostenibile", not the English the
+        taxonomy was installed in, and finds it by its Italian words."""
+        rent = self.env.ref("social_secretariat.need_casa_03")
+        italian = rent.with_context(lang="it_IT")
+        self.assertEqual(italian.complete_name, "Casa e abitare / Affitto non sostenibile")
+        self.assertEqual(italian.display_name, "Casa e abitare / Affitto non sostenibile")
+        self.assertEqual(
+            rent.with_context(lang="en_US").display_name, "Housing / Unaffordable rent"
+        )
+        Need = self.env["social.need"].with_context(lang="it_IT")
+        self.assertIn(rent, Need.search([("complete_name", "ilike", "casa e abitare")]))
+        self.assertIn(rent, Need.search([("complete_name", "ilike", "affitto non")]))
+        self.assertNotIn(rent, Need.search([("complete_name", "not ilike", "casa e abitare")]))
+        self.assertEqual(Need.name_search("Affitto non sostenibile")[0][0], rent.id)
+        session = (
+            self.env["social.listening.session"]
+            .with_context(lang="it_IT")
+            .new({"need_ids": [(6, 0, rent.ids)]})
+        )
+        self.assertEqual(session.need_ids.display_name, "Casa e abitare / Affitto non sostenibile")
