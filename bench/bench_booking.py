@@ -474,7 +474,7 @@ def main():
         booking = json.loads(raw)
         desk = db.env["social.desk"].browse(booking["desk"])
         topic = db.env["social.appointment.topic"].browse(booking["topic"])
-        tz = topic._desk_tz(desk)
+        tz = pytz.timezone(desk._tz())
         booking.update(tz=tz.zone, desk_name=desk.name, horizon=topic.horizon_days)
         today = datetime.now(tz).date()
         header(db, booking, today)

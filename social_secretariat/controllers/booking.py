@@ -126,9 +126,8 @@ class SocialBookingPortal(portal.CustomerPortal):
         return format_date(request.env, day, date_format="EEEE d MMMM y")
 
     def _social_tz(self, topic, desk):
-        # sudo: the desk's time zone is that of its working time (resource.calendar), staff
-        # configuration a citizen cannot read; only the time zone comes out of it
-        return topic.sudo()._desk_tz(desk.sudo())
+        # the desk's zone, as the slot engine and the appointment texts use it
+        return pytz.timezone(desk._tz())
 
     def _social_local(self, topic, desk, start):
         return (

@@ -16,6 +16,8 @@ from . import social_listening_session
 from . import social_referral
 from . import social_appointment_topic
 from . import social_appointment
+from . import social_appointment_busy
+from . import social_appointment_slot_engine
 from . import social_person_appointment
 from . import social_desk_appointment
 from . import social_online_request

@@ -30,48 +30,6 @@ LINKS = ("topic_id", "desk_id", "company_id", "operator_ids")
 SLOT_FIELDS = {"start", "stop", "desk_id", "topic_id", "person_id", "operator_ids"}
 
 
-class SocialAppointmentBusy(models.Model):
-    """The time an appointment takes from each operator and from the person: one row per
-    (appointment, operator) and (appointment, person). The table carries the exclusion
-    constraint that makes double booking impossible in the database itself (see `init`):
-    two transactions racing for the same slot cannot both commit, whatever the application
-    checked before. Rows are written in SQL by `social.appointment._sync_busy` only."""
-
-    _name = "social.appointment.busy"
-    _description = "Time taken by an appointment"
-    _log_access = False
-
-    appointment_id = fields.Many2one(
-        "social.appointment", required=True, ondelete="cascade", index=True
-    )
-    resource_key = fields.Char(required=True, help="user:<id>, person:<id> or desk:<id>:<room>")
-    start = fields.Datetime(required=True)
-    stop = fields.Datetime(required=True)
-
-    def init(self):
-        # btree_gist gives GiST the `=` of text and `<>` of integers; trusted since PostgreSQL 13,
-        # so the database owner may create it.
-        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
-        self.env.cr.execute(
-            "SELECT 1 FROM pg_constraint WHERE conname = 'social_appointment_busy_no_overlap'"
-        )
-        if not self.env.cr.fetchone():
-            # No two rows of the same operator or person overlap in time, unless they belong to
-            # the same appointment (a move inserts the new rows before deleting the old ones).
-            # Half-open ranges: an appointment may start when the previous one ends.
-            self.env.cr.execute(
-                """
-                ALTER TABLE social_appointment_busy
-                  ADD CONSTRAINT social_appointment_busy_no_overlap
-                  EXCLUDE USING gist (
-                      resource_key WITH =,
-                      tsrange(start, stop, '[)') WITH &&,
-                      appointment_id WITH <>
-                  )
-                """
-            )
-
-
 class SocialAppointment(models.Model):
     _name = "social.appointment"
     _description = "Appointment (Appuntamento)"
@@ -112,7 +70,12 @@ class SocialAppointment(models.Model):
     )
     start = fields.Datetime(required=True, index=True, tracking=True, copy=False)
     stop = fields.Datetime(
-        compute="_compute_stop", store=True, readonly=False, required=True, copy=False
+        compute="_compute_stop",
+        store=True,
+        readonly=False,
+        precompute=True,  # computed before the insert: the column is NOT NULL
+        required=True,
+        copy=False,
     )
     operator_ids = fields.Many2many(
         "res.users",
@@ -242,7 +205,7 @@ class SocialAppointment(models.Model):
 
     def init(self):
         # The slot engine reads the operators' agendas for a window of days (see
-        # social.appointment.topic._slot_context). calendar indexes neither the attendees nor
+        # social.appointment.slot.engine._busy_times). calendar indexes neither the attendees nor
         # the events' times, and every appointment adds an event: without these, the agenda
         # query reads the whole history of both tables at every slot page.
         create_index(
@@ -361,9 +324,6 @@ class SocialAppointment(models.Model):
                 vals.setdefault("company_id", desk.company_id.id)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("social.appointment") or "/"
-            if vals.get("start") and not vals.get("stop") and vals.get("topic_id"):
-                topic = self.env["social.appointment.topic"].browse(vals["topic_id"])
-                vals["stop"] = topic._appointment_stop(vals["start"])
         appointments = super().create(vals_list)
         appointments._check_link_scope()
         for appointment, vals in zip(appointments, vals_list, strict=True):
@@ -753,38 +713,39 @@ class SocialAppointment(models.Model):
     # Helpers
     # ------------------------------------------------------------
 
+    def _local_start(self):
+        """The start on the desk's wall clock (aware, in the desk's zone)."""
+        self.ensure_one()
+        return pytz.utc.localize(self.start).astimezone(pytz.timezone(self.desk_id._tz()))
+
     def _local_start_text(self):
         """The start in the desk's time zone, e.g. "23/11/2026 09:30"."""
         self.ensure_one()
-        tz = self.desk_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
-        return format_datetime(self.env, self.start, tz=tz, dt_format="short")
+        return format_datetime(self.env, self.start, tz=self.desk_id._tz(), dt_format="short")
 
-    def _local_when_text(self):
-        """The start in words, for the citizen: "mercoledì 25 marzo 2026, 10:00"."""
-        self.ensure_one()
-        tz = self.desk_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
-        local = pytz.utc.localize(self.start).astimezone(pytz.timezone(tz))
-        return "%s, %s" % (
+    def _local_day_and_time(self):
+        """(day in words, time) of the start, desk time: ("mercoledì 25 marzo 2026", "10:00")."""
+        local = self._local_start()
+        return (
             format_date(self.env, local.date(), date_format="EEEE d MMMM y"),
             format_time(self.env, local.time(), time_format="HH:mm"),
         )
+
+    def _local_when_text(self):
+        """The start in words, for the citizen: "mercoledì 25 marzo 2026, 10:00"."""
+        return "%s, %s" % self._local_day_and_time()
 
     def _confirmation_text(self):
         """What to read out or send to the person: when, where, what to bring, how to cancel."""
         self.ensure_one()
         desk = self.desk_id
-        tz = desk.resource_calendar_id.tz or self.env.user.tz or "UTC"
-        local = pytz.utc.localize(self.start).astimezone(pytz.timezone(tz))
+        day, hour = self._local_day_and_time()
         address = desk._address_text()
         lines = [
             self.env._(
                 "Appointment %(name)s: %(topic)s.", name=self.name, topic=self.topic_id.name
             ),
-            self.env._(
-                "When: %(day)s at %(time)s.",
-                day=format_date(self.env, local.date(), date_format="EEEE d MMMM y"),
-                time=format_time(self.env, local.time(), time_format="HH:mm"),
-            ),
+            self.env._("When: %(day)s at %(time)s.", day=day, time=hour),
             self.env._(
                 "Where: %(desk)s%(address)s.",
                 desk=desk.name,
@@ -879,7 +840,7 @@ class SocialAppointment(models.Model):
                 topic._book(person, desk, slots[0]["start"], channel)
         topic = ref("social_secretariat.appointment_topic_bonus_demo")
         operator = ref("social_secretariat.user_operator_demo")
-        tz = pytz.timezone(desk.resource_calendar_id.tz or "Europe/Rome")
+        tz = pytz.timezone(desk._tz())
         for weeks, state in ((3, "done"), (6, "no_show")):
             day = (now - timedelta(weeks=weeks)).date()
             day -= timedelta(days=day.weekday())  # a Monday: the desk is open 9-12:30

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import single_email_re
 
+# the zone of a desk that says none (see _tz): the Ambiti are in Italy
+DEFAULT_TZ = "Europe/Rome"
+
 
 class SocialDesk(models.Model):
     _name = "social.desk"
@@ -100,8 +103,19 @@ class SocialDesk(models.Model):
 
     def _address_text(self):
         """The desk's address on one line (street, city, where in the building), or "": the
-        one form the booking pages, the calendar event and the appointment texts show."""
+        one form the booking pages, the service pages, the calendar event and the appointment
+        texts show."""
         return ", ".join(part for part in (self.street, self.city, self.location_note) if part)
+
+    def _tz(self):
+        """The desk's time zone (a name): that of its opening hours, else of the Ambito's
+        working time, else Italy's. The one zone of the desk's times everywhere: the slot
+        pages and the grid, the appointment texts, the e-mails and the reminders."""
+        self.ensure_one()
+        # sudo: the zone lives on the working times (resource.calendar), staff configuration
+        # a citizen cannot read; only the zone's name comes out of it
+        desk = self.sudo()
+        return desk.resource_calendar_id.tz or desk.company_id.resource_calendar_id.tz or DEFAULT_TZ
 
     def _ensure_active(self, message):
         """Archived desks take no new work. `message` is translated and names %(desk)s."""
