@@ -56,6 +56,14 @@ write_odoo_conf() {
     } > "$file"
 }
 
+# seed_history CONF DB [OPTION...]: a year of demo history (persons, sessions, consents,
+# referrals) in a database with the demo data, by the ss_seed package (not an addon). Once
+# per database: it does nothing when it ran before (see ss_seed/history.py).
+seed_history() {
+    (cd "$ROOT" && PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
+        "$PY" -m ss_seed history -c "$1" -d "$2" "${@:3}")
+}
+
 # source_hash DIR...: a hash of the files of the given addons (relative to the checkout),
 # to tell whether a database was installed from the same source.
 source_hash() {

@@ -41,6 +41,13 @@ elif [ "$(cat "$state" 2>/dev/null)" != "$hash" ]; then
         || die "upgrading the addons failed (see the log above); 'make reset' starts from a fresh database"
     echo "$hash" > "$state"
 fi
+# The year of history is data, not part of the addons: generated once, after the first
+# installation (a marker in the database says it was; upgrades never run it again).
+if ! psql -d "$RUN_DB" -tAc "SELECT 1 FROM ir_config_parameter WHERE key = 'ss_seed.demo_history'" \
+        | grep -q 1; then
+    say "Generating a year of demo history: persons, sessions, consents, referrals (about a minute)"
+    seed_history "$CONF" "$RUN_DB" || die "generating the demo history failed (see the log above)"
+fi
 
 cat <<MSG
 

@@ -2,7 +2,8 @@
 # `make test`: every test of the project, on throwaway databases, in one pytest
 # session with one exit status.
 #
-#   1. a fresh database with the three addons and their demo data installed;
+#   1. a fresh database with the three addons and their demo data installed, and the
+#      demo's year of history (ss_seed, as `make run` has it);
 #   2. a copy of it for the end-to-end tests (tests/), which start a real Odoo
 #      server on it;
 #   3. pytest: the addons' module tests through pytest-odoo with --odoo-http
@@ -60,6 +61,11 @@ if ! "$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDONS" --load-language=it_IT --stop
         --log-level=warn --logfile="$TMP/install.log"; then
     tail -40 "$TMP/install.log" >&2
     die "installing the addons failed (log above)"
+fi
+# The demo's year of history, as `make run` has it (the tests see the same data).
+if ! seed_history "$CONF" "$DB" --logfile="$TMP/install.log" >/dev/null; then
+    tail -40 "$TMP/install.log" >&2
+    die "generating the demo history failed (log above)"
 fi
 # An install that logs errors is a failed install, even if Odoo carries on.
 if grep -E ' (ERROR|CRITICAL) ' "$TMP/install.log" >/dev/null; then

@@ -68,7 +68,7 @@
         "demo/social_municipality_demo.xml",
         "demo/social_desk_demo.xml",
         "demo/social_service_demo.xml",
-        "demo/social_demo_history.xml",
+        "demo/social_person_demo.xml",
         "demo/social_appointment_topic_demo.xml",
     ],
 }

@@ -21,7 +21,6 @@ from . import social_appointment_slot_engine
 from . import social_person_appointment
 from . import social_desk_appointment
 from . import social_online_request
-from . import social_demo_history
 from . import ir_attachment
 from . import mail_message
 from . import calendar_attendee
