@@ -44,6 +44,7 @@
         "wizards/social_referral_transition_views.xml",
         "wizards/social_phone_log_views.xml",
         "wizards/social_person_anonymise_views.xml",
+        "views/social_person_timeline_templates.xml",
         "views/social_person_views.xml",
         "views/social_listening_session_views.xml",
         "views/social_referral_views.xml",

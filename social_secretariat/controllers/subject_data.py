@@ -10,7 +10,7 @@ class SocialSubjectData(http.Controller):
         try:
             person = request.env["social.person"].browse(person_id)
             person.check_access("read")
-            name, text = person._subject_data_export()
+            name, text = request.env["social.person.subject.data"]._export_json(person)
         except (AccessError, MissingError, UserError):
             raise request.not_found() from None
         return request.make_response(

@@ -11,6 +11,7 @@ from . import social_service
 from . import portal_access
 from . import social_person
 from . import social_person_access_log
+from . import social_person_subject_data
 from . import social_consent
 from . import social_listening_session
 from . import social_referral

@@ -1,10 +1,8 @@
-import json
 import re
 from collections import defaultdict
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -213,7 +211,7 @@ class SocialPerson(models.Model):
     consent_count = fields.Integer(compute="_compute_counts")
     duplicate_warning = fields.Char(compute="_compute_duplicates")
     possible_duplicate_ids = fields.Many2many("social.person", compute="_compute_duplicates")
-    timeline_html = fields.Html(string="Timeline", compute="_compute_timeline", sanitize=False)
+    timeline_html = fields.Html(string="Timeline", compute="_compute_timeline")
     is_anonymised = fields.Boolean(readonly=True, copy=False)
     active = fields.Boolean(default=True)
 
@@ -598,90 +596,67 @@ class SocialPerson(models.Model):
 
     @api.depends_context("uid", "lang")
     def _compute_timeline(self):
+        QWeb = self.env["ir.qweb"]
         for person in self:
-            person.timeline_html = person._render_timeline()
+            person.timeline_html = (
+                QWeb._render(
+                    "social_secretariat.social_person_timeline",
+                    {"events": person._timeline_events()},
+                )
+                if person.id
+                else False
+            )
 
-    def _render_timeline(self):
-        """Sessions, referrals and consents in date order. Sessions the user may not read
-        (special-category content at another desk) appear without their content."""
+    def _timeline_events(self):
+        """Sessions, referrals and consents, newest first, as plain values for the template
+        social_person_timeline (which escapes them). Sessions the user may not read
+        (special-category content at another desk) come without their content."""
         self.ensure_one()
-        if not self.id:
-            return False
         # sudo: the timeline shows that a contact happened even when its content is reserved
         sessions = self.env["social.listening.session"].sudo().search([("person_id", "=", self.id)])
         readable = sessions.with_env(self.env)._filtered_access("read")
+        channels = dict(sessions._fields["channel"]._description_selection(self.env))
         events = []
         for session in sessions:
-            if session in readable:
-                text = ", ".join(session.need_ids.mapped("name")) or session.request or ""
-                label = escape(session.name)
-            else:
-                text = self.env._("Reserved content")
-                label = escape(self.env._("Session"))
-            events.append(
-                (
-                    session.date.date(),
-                    Markup("<b>%s</b> · %s · %s — %s")
-                    % (
-                        label,
-                        escape(session.desk_id.name or ""),
-                        escape(
-                            dict(session._fields["channel"]._description_selection(self.env)).get(
-                                session.channel, ""
-                            )
-                        ),
-                        escape(text),
-                    ),
-                )
-            )
-        for referral in self.referral_ids:
-            events.append(
-                (
-                    (referral.sent_date or referral.create_date).date(),
-                    Markup("<b>%s</b> · %s → %s — %s")
-                    % (
-                        escape(referral.name),
-                        escape(self.env._("Referral")),
-                        escape(
-                            referral.target_service_id.name or referral.target_desk_id.name or ""
-                        ),
-                        escape(
-                            dict(referral._fields["state"]._description_selection(self.env))[
-                                referral.state
-                            ]
-                        ),
-                    ),
-                )
-            )
-        for consent in self.consent_ids:
-            events.append(
-                (
-                    consent.date_given or consent.create_date.date(),
-                    Markup("<b>%s</b> · %s — %s")
-                    % (
-                        escape(self.env._("Consent")),
-                        escape(
-                            dict(consent._fields["purpose"]._description_selection(self.env))[
-                                consent.purpose
-                            ]
-                        ),
-                        escape(
-                            dict(consent._fields["state"]._description_selection(self.env))[
-                                consent.state
-                            ]
-                        ),
-                    ),
-                )
-            )
-        if not events:
-            return Markup("<p class='text-muted'>%s</p>") % self.env._("No contact recorded yet.")
-        events.sort(key=lambda e: e[0], reverse=True)
-        items = Markup("").join(
-            Markup("<li><span class='text-muted'>%s</span> %s</li>")
-            % (format_date(self.env, day), body)
-            for day, body in events
-        )
-        return Markup("<ul class='list-unstyled o_social_timeline'>%s</ul>") % items
+            event = {
+                "kind": "session",
+                "date": session.date.date(),
+                "readable": session in readable,
+                "desk": session.desk_id.name or "",
+                "channel": channels.get(session.channel, ""),
+            }
+            if event["readable"]:
+                event["name"] = session.name
+                event["text"] = ", ".join(session.need_ids.mapped("name")) or session.request or ""
+            events.append(event)
+        referral_states = dict(self.referral_ids._fields["state"]._description_selection(self.env))
+        events += [
+            {
+                "kind": "referral",
+                "date": (referral.sent_date or referral.create_date).date(),
+                "name": referral.name,
+                "target": referral.target_service_id.name or referral.target_desk_id.name or "",
+                "state": referral_states[referral.state],
+            }
+            for referral in self.referral_ids
+        ]
+        Consent = self.consent_ids
+        purposes = dict(Consent._fields["purpose"]._description_selection(self.env))
+        consent_states = dict(Consent._fields["state"]._description_selection(self.env))
+        events += [
+            {
+                "kind": "consent",
+                "date": consent.date_given or consent.create_date.date(),
+                "purpose": purposes[consent.purpose],
+                "state": consent_states[consent.state],
+            }
+            for consent in self.consent_ids
+        ]
+        # stable: on the same day, sessions, then referrals, then consents
+        events.sort(key=lambda e: e["date"], reverse=True)
+        for event in events:
+            event["day"] = format_date(self.env, event["date"])
+        return events
 
     # ------------------------------------------------------------
     # Constraints and onchanges
@@ -1072,154 +1047,16 @@ class SocialPerson(models.Model):
         }
 
     def _subject_data_export(self):
-        """(file name, JSON text) of the data-subject export, logged."""
-        self._check_coordinator()
-        self.ensure_one()
-        data = self._subject_data()
-        name = f"dati-persona-{self.id}-{fields.Date.today()}.json"
-        self._log_file_access("subject_access", name)
-        return name, json.dumps(data, indent=2, default=str, ensure_ascii=False)
-
-    def _subject_data(self):
-        def plain(records, names):
-            return [
-                {
-                    name: (
-                        record[name].display_name
-                        if isinstance(record[name], models.BaseModel) and len(record[name]) <= 1
-                        else record[name].mapped("display_name")
-                        if isinstance(record[name], models.BaseModel)
-                        else record[name]
-                    )
-                    for name in names
-                }
-                for record in records
-            ]
-
-        person_fields = [
-            "name", "fiscal_code", "stp_code", "birth_date", "gender", "birthplace",
-            "birth_country_id", "citizenship_id", "legal_status", "residence_municipality_id",
-            "domicile_municipality_id", "address", "is_homeless", "language_ids", "email", "phone",
-            "mobile", "household_notes",
-        ]  # fmt: skip
-        session_fields = [
-            "name", "date", "desk_id", "channel", "operator_ids", "request", "need_ids",
-            "information_given", "service_ids", "outcome", "confidential_notes", "state",
-        ]  # fmt: skip
-        referral_fields = [
-            "name", "sent_date", "target_service_id", "target_desk_id", "reason", "urgency",
-            "state", "outcome_note",
-        ]  # fmt: skip
-        consent_fields = [
-            "purpose",
-            "legal_basis",
-            "date_given",
-            "date_withdrawn",
-            "channel",
-            "state",
-        ]
-        log_fields = ["date", "user_id", "event", "details"]
-        logs = self.env["social.person.access.log"].sudo().search([("person_id", "=", self.id)])
-        return {
-            "person": plain(self, person_fields)[0],
-            "sessions": plain(self.session_ids, session_fields),
-            "referrals": plain(self.referral_ids, referral_fields),
-            "consents": plain(self.consent_ids, consent_fields),
-            "access_log": plain(logs, log_fields),
-        }
+        """(file name, JSON text) of the data-subject export, logged (see
+        social_person_subject_data.py)."""
+        return self.env["social.person.subject.data"]._export_json(self)
 
     def action_anonymise(self, reason):
-        """Right to erasure, where the law allows it: the file keeps only what statistics
-        need (age band, gender, municipality, citizenship group); identity, contacts, free
-        text, documents and the chatter history that could contain them go."""
-        self._check_coordinator()
-        if not reason or not reason.strip():
-            raise UserError(
-                self.env._("Give the reason for the anonymisation (e.g. the request received).")
-            )
-        removed = self.env._("Content removed: the person was anonymised.")
-        for person in self:
-            # sudo everywhere below: the coordinator's request must reach every record of the
-            # person, including sessions and referrals of other desks; mail_notrack keeps the
-            # old values out of new tracking messages
-            sessions = person.session_ids.sudo().with_context(mail_notrack=True)  # see above
-            referrals = person.referral_ids.sudo().with_context(mail_notrack=True)
-            consents = person.consent_ids.sudo().with_context(mail_notrack=True)
-            # keep the statistical profile on the sessions before the identity goes; the
-            # workflow (see tools/guard.py) lets the anonymisation clear done sessions too
-            with guard.workflow():
-                sessions.write(
-                    {
-                        "anon_age_band": person.age_band,
-                        "anon_gender": person.gender,
-                        "anon_municipality_id": person.residence_municipality_id.id,
-                        "anon_citizenship_group": person.citizenship_group,
-                        "request": False,
-                        "confidential_notes": False,
-                        "information_given": False,
-                        "interlocutor_name": False,
-                        "interlocutor_organisation": False,
-                    }
-                )
-            referrals.write(
-                {
-                    "reason": removed,
-                    "reporter_name": False,
-                    "legal_basis_note": False,
-                    "outcome_note": False,
-                    "state_reason": False,
-                }
-            )
-            consents.write({"note": False})
-            label = self.env._("Anonymised person #%s", person.id)
-            partner = person.partner_id.sudo().with_context(mail_notrack=True)
-            partner.write(
-                {
-                    "name": label,
-                    "email": False,
-                    "phone": False,
-                    "mobile": False,
-                    "street": False,
-                    "street2": False,
-                    "zip": False,
-                    "city": False,
-                    "comment": False,
-                    "image_1920": False,
-                }
-            )
-            birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
-            super(SocialPerson, person.sudo().with_context(mail_notrack=True)).write(
-                {
-                    "first_name": self.env._("Anonymised"),
-                    "last_name": f"#{person.id}",
-                    "fiscal_code": False,
-                    "stp_code": False,
-                    "birth_date": birth_year,
-                    "birthplace": False,
-                    "birth_country_id": False,
-                    "address": False,
-                    "household_notes": False,
-                    "is_anonymised": True,
-                }
-            )
-            # chatter, tracking values, activities and documents hold the old identity
-            targets = [
-                (self._name, person.ids),
-                ("res.partner", partner.ids),
-                (sessions._name, sessions.ids),
-                (referrals._name, referrals.ids),
-                (consents._name, consents.ids),
-            ]
-            for model, ids in targets:
-                if not ids:
-                    continue
-                domain = [("model", "=", model), ("res_id", "in", ids)]
-                self.env["mail.message"].sudo().search(domain).unlink()
-                self.env["mail.activity"].sudo().search(
-                    [("res_model", "=", model), ("res_id", "in", ids)]
-                ).unlink()
-                self.env["ir.attachment"].sudo().search(
-                    [("res_model", "=", model), ("res_id", "in", ids)]
-                ).unlink()
-            person._log_file_access("anonymise", reason.strip())
-        return True
+        """Right to erasure: see the wizard social.person.anonymise, which does it."""
+        return self.env["social.person.anonymise"]._anonymise(self, reason)
+
+    def _write_anonymised(self, vals):
+        """The anonymisation's write of the identity (social.person.anonymise): the plain
+        write, without the contact's name following (the contact gets its own label) and
+        without a "change" entry in the access log (the anonymisation logs itself)."""
+        return super().write(vals)

@@ -1,9 +1,29 @@
+from datetime import date
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import guard
 
+# what the contact of an anonymised person keeps: a label, nothing else
+PARTNER_ERASED = {
+    "email": False,
+    "phone": False,
+    "mobile": False,
+    "street": False,
+    "street2": False,
+    "zip": False,
+    "city": False,
+    "comment": False,
+    "image_1920": False,
+}
+
 
 class SocialPersonAnonymise(models.TransientModel):
+    """Right to erasure, where the law allows it: the file keeps only what statistics need
+    (age band, gender, municipality, citizenship group); identity, contacts, free text,
+    documents and the chatter history that could contain them go."""
+
     _name = "social.person.anonymise"
     _description = "Anonymise a person on request"
 
@@ -21,5 +41,105 @@ class SocialPersonAnonymise(models.TransientModel):
         return super().write(vals)
 
     def action_confirm(self):
-        self.person_ids.action_anonymise(self.reason)
+        self._anonymise(self.person_ids, self.reason)
         return {"type": "ir.actions.act_window_close"}
+
+    # ------------------------------------------------------------
+    # The anonymisation (also social.person.action_anonymise)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _anonymise(self, persons, reason):
+        """Anonymise `persons` for a coordinator, `reason` (the request received) logged."""
+        persons._check_coordinator()
+        if not reason or not reason.strip():
+            raise UserError(
+                self.env._("Give the reason for the anonymisation (e.g. the request received).")
+            )
+        for person in persons:
+            # sudo everywhere below: the coordinator's request must reach every record of the
+            # person, including sessions and referrals of other desks; mail_notrack keeps the
+            # old values out of new tracking messages
+            records = [
+                record.sudo().with_context(mail_notrack=True)  # see above
+                for record in (
+                    person.session_ids,
+                    person.referral_ids,
+                    person.consent_ids,
+                    person.partner_id,
+                )
+            ]
+            sessions, referrals, consents, partner = records
+            self._anonymise_records(person, sessions, referrals, consents)
+            partner.write(
+                {"name": self.env._("Anonymised person #%s", person.id), **PARTNER_ERASED}
+            )
+            self._anonymise_identity(person)
+            # chatter, tracking values, activities and documents hold the old identity
+            self._erase_history([person, partner, sessions, referrals, consents])
+            person._log_file_access("anonymise", reason.strip())
+        return True
+
+    @api.model
+    def _anonymise_records(self, person, sessions, referrals, consents):
+        # keep the statistical profile on the sessions before the identity goes; the
+        # workflow (see tools/guard.py) lets the anonymisation clear done sessions too
+        with guard.workflow():
+            sessions.write(
+                {
+                    "anon_age_band": person.age_band,
+                    "anon_gender": person.gender,
+                    "anon_municipality_id": person.residence_municipality_id.id,
+                    "anon_citizenship_group": person.citizenship_group,
+                    "request": False,
+                    "confidential_notes": False,
+                    "information_given": False,
+                    "interlocutor_name": False,
+                    "interlocutor_organisation": False,
+                }
+            )
+        referrals.write(
+            {
+                "reason": self.env._("Content removed: the person was anonymised."),
+                "reporter_name": False,
+                "legal_basis_note": False,
+                "outcome_note": False,
+                "state_reason": False,
+            }
+        )
+        consents.write({"note": False})
+
+    @api.model
+    def _anonymise_identity(self, person):
+        birth_year = person.birth_date and date(person.birth_date.year, 1, 1)
+        # sudo: see _anonymise
+        person.sudo().with_context(mail_notrack=True)._write_anonymised(
+            {
+                "first_name": self.env._("Anonymised"),
+                "last_name": f"#{person.id}",
+                "fiscal_code": False,
+                "stp_code": False,
+                "birth_date": birth_year,
+                "birthplace": False,
+                "birth_country_id": False,
+                "address": False,
+                "household_notes": False,
+                "is_anonymised": True,
+            }
+        )
+
+    @api.model
+    def _erase_history(self, records_list):
+        """Delete the messages, activities and attachments of each recordset given."""
+        # sudo: messages, activities and documents of other users and desks go too
+        for records in records_list:
+            if not records:
+                continue
+            for model, field in (
+                ("mail.message", "model"),
+                ("mail.activity", "res_model"),
+                ("ir.attachment", "res_model"),
+            ):
+                self.env[model].sudo().search(
+                    [(field, "=", records._name), ("res_id", "in", records.ids)]
+                ).unlink()
