@@ -61,21 +61,10 @@ class SocialBookingPortal(portal.CustomerPortal):
         person = self._social_person()
         if person:
             return person
-        parts = (user.partner_id.name or user.name or "").split() or [user.login]
         # sudo: a citizen cannot create a person file (a staff model); this one holds only the
         # name of the user's own partner, linked to it, in the Ambito of the desk booked
-        return (
-            request.env["social.person"]
-            .sudo()
-            .create(
-                {
-                    "first_name": parts[0],
-                    "last_name": " ".join(parts[1:]) or parts[0],
-                    "partner_id": user.partner_id.id,
-                    "company_id": company.id,
-                }
-            )
-        )
+        Person = request.env["social.person"].sudo()
+        return Person._find_or_create_for_partner(user.partner_id, company)
 
     def _social_topics(self):
         """The topics the citizen can book online, with at least one desk."""

@@ -55,17 +55,7 @@ class SocialSignup(AuthSignupHome):
             return
         partner = user.partner_id
         Person = request.env["social.person"].sudo().with_company(user.company_id)
-        person = Person.search([("partner_id", "=", partner.id)], limit=1)
-        if not person:
-            first_name, _sep, last_name = (partner.name or "").strip().partition(" ")
-            person = Person.create(
-                {
-                    "partner_id": partner.id,
-                    "first_name": first_name or login,
-                    "last_name": last_name.strip() or first_name or login,
-                    "company_id": user.company_id.id,
-                }
-            )
+        person = Person._find_or_create_for_partner(partner, user.company_id)
         request.env["social.consent"].sudo().create(
             {
                 "person_id": person.id,

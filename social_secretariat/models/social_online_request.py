@@ -299,18 +299,9 @@ class SocialOnlineRequest(models.Model):
         self.ensure_one()
         if self.person_id:
             return self.person_id
-        Person = self.env["social.person"]
-        person = Person.search([("partner_id", "=", self.partner_id.id)], limit=1)
-        if not person:
-            names = (self.partner_id.name or "").split(" ", 1)
-            person = Person.create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "first_name": names[0],
-                    "last_name": names[1] if len(names) > 1 else names[0],
-                    "company_id": self.company_id.id,
-                }
-            )
+        person = self.env["social.person"]._find_or_create_for_partner(
+            self.partner_id, self.company_id
+        )
         self.person_id = person
         return person
 

@@ -810,6 +810,35 @@ class SocialPerson(models.Model):
         persons._log_file_access("change", self.env._("File created"))
         return persons
 
+    @api.model
+    def _split_name(self, name):
+        """(first name, last name) of a full name as typed: the first word is the first name,
+        the others the last name ("Maria De Luca": Maria, De Luca); a single word is both.
+        Several first names cannot be told from a last name of several words: the file's
+        names are corrected by hand."""
+        words = (name or "").split()
+        if not words:
+            return "", ""
+        return words[0], " ".join(words[1:]) or words[0]
+
+    @api.model
+    def _find_or_create_for_partner(self, partner, company):
+        """The file of the contact `partner` (searched with this environment's rights), or a
+        new one in `company` named after the contact: the one way a file comes from a
+        contact (sign-up, booking on the portal, a request to the online desk)."""
+        person = self.search([("partner_id", "=", partner.id)], limit=1)
+        if person:
+            return person
+        first_name, last_name = self._split_name(partner.name or partner.email)
+        return self.create(
+            {
+                "partner_id": partner.id,
+                "first_name": first_name,
+                "last_name": last_name,
+                "company_id": company.id,
+            }
+        )
+
     def write(self, vals):
         guard.check_protected(self, vals, {"met_desk_ids", "met_operator_ids", "is_anonymised"})
         guard.check_links(self, vals, LINKS)

@@ -15,6 +15,7 @@ from . import test_person_computes
 from . import test_person_audit
 from . import test_person_met
 from . import test_person_timeline
+from . import test_person_from_partner
 from . import test_portal_access
 from . import test_rate_limit
 from . import test_referral
