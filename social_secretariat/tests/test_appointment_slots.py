@@ -60,6 +60,40 @@ class TestAppointmentSlots(AppointmentCase):
         slots = self.topic._get_free_slots(self.desk_b, date(2026, 3, 25), date(2026, 3, 25))
         self.assertEqual(local_times(slots), MORNING[1:], "9:15 opening: the first slot is 9:30")
 
+    def test_one_zone_for_slots_and_texts(self):
+        """The desk's zone, not the reader's: the hour of the slot list is the hour of the
+        confirmation; a desk without hours of its own has the Ambito's zone everywhere."""
+        self.env.user.tz = "America/New_York"  # who reads is 5 or 6 hours behind the desk
+        day = date(2026, 3, 25)
+        slot = self.topic._get_free_slots(self.desk_b, day, day)[2]
+        self.assertEqual(slot["start_local"].strftime("%H:%M"), "10:00")
+        appointment = self.topic._book(self.person, self.desk_b, slot["start"], "phone")
+        self.assertIn(" at 10:00.", appointment._confirmation_text())
+        self.assertTrue(appointment._local_when_text().endswith(", 10:00"))
+        self.assertTrue(appointment._local_start_text().endswith("10:00"))
+        # a desk without opening hours of its own: the Ambito's working time gives the zone
+        self.company.resource_calendar_id = self.hours
+        desk = self.env["social.desk"].create(
+            {"name": "Sportello senza orario (test)", "resource_calendar_id": False}
+        )
+        self.assertEqual(desk._tz(), "Europe/Rome")
+        self.topic.desk_ids = [Command.link(desk.id)]
+        # the slot engine reads its times in that zone (and finds the desk closed) ...
+        with self.assertRaisesRegex(UserError, r"is not open at this time \(10:00\)"):
+            self.topic._check_slot(desk, utc("2026-03-26 10:00"))
+        # ... as the texts of an appointment booked there outside the rules do
+        appointment = self.env["social.appointment"].create(
+            {
+                "person_id": self.person_2.id,
+                "topic_id": self.topic.id,
+                "desk_id": desk.id,
+                "start": utc("2026-03-26 10:00"),
+                "operator_ids": [Command.set(self.operator_b.ids)],
+            }
+        )
+        self.assertIn(" at 10:00.", appointment._confirmation_text())
+        self.assertTrue(appointment._local_start_text().endswith("10:00"))
+
     # ------------------------------------------------------------
     # Notice and horizon
     # ------------------------------------------------------------
