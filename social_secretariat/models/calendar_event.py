@@ -9,6 +9,18 @@ except ImportError:  # pragma: no cover - calendar itself does without it
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
+    def _get_mail_tz(self):
+        return self._social_desk_tz() or super()._get_mail_tz()
+
+    def _social_desk_tz(self):
+        """The zone of the desk of the appointment behind the event (social.desk._tz), or
+        None for another event."""
+        if len(self) != 1 or self.res_model != "social.appointment" or not self.res_id:
+            return None
+        # sudo: only the desk's zone is read, for whoever gets the invitation or reminder
+        appointment = self.env["social.appointment"].sudo().browse(self.res_id).exists()
+        return appointment.desk_id._tz() if appointment else None
+
     def _get_ics_file(self):
         """The .ics of an appointment (portal download and the invitations) comes from the desk:
         the organizer is the desk with its public address (or the Ambito's), and the only

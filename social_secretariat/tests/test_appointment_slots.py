@@ -71,6 +71,12 @@ class TestAppointmentSlots(AppointmentCase):
         self.assertIn(" at 10:00.", appointment._confirmation_text())
         self.assertTrue(appointment._local_when_text().endswith(", 10:00"))
         self.assertTrue(appointment._local_start_text().endswith("10:00"))
+        # the invitations and reminders (calendar's templates): the desk's zone too
+        self.person.partner_id.tz = "America/New_York"
+        event = appointment.calendar_event_id
+        self.assertIn(self.person.partner_id, event.attendee_ids.partner_id)
+        self.assertEqual(set(event.attendee_ids.mapped("mail_tz")), {"Europe/Rome"})
+        self.assertEqual(event._get_mail_tz(), "Europe/Rome")
         # a desk without opening hours of its own: the Ambito's working time gives the zone
         self.company.resource_calendar_id = self.hours
         desk = self.env["social.desk"].create(
