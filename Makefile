@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 8069
 export PORT
 
-.PHONY: help setup run test lint i18n bench bench-booking stop reset clean
+.PHONY: help setup run test lint format i18n bench bench-booking stop reset clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,10 +18,17 @@ run: setup  ## Odoo with the addons and demo data at http://localhost:$(PORT)
 test: setup lint  ## every test (module, end-to-end, browser) on a throwaway database
 	@bash scripts/test.sh $(ARGS)
 
-lint: setup  ## ruff and pylint-odoo through pre-commit
+# PENDING (issue 9): hooks `make lint` skips until the integrator has run `make format` on every
+# file (prettier on the XML views); `make lint PENDING=` runs them all. Empty it then.
+PENDING ?= prettier
+
+lint: setup  ## OCA 18.0 checks via pre-commit: ruff, pylint-odoo, oca-checks-*, prettier, eslint, README.rst
 	@# every file git would commit, new ones included (--all-files sees tracked files only)
-	@.venv/bin/pre-commit run --show-diff-on-failure --color=always \
+	@SKIP=$(PENDING) .venv/bin/pre-commit run --show-diff-on-failure --color=always \
 		--files $$(git ls-files --cached --others --exclude-standard)
+
+format: setup  ## apply the fixes make lint asks for (ARGS="files" to limit them): ruff, prettier, eslint, README.rst
+	@bash scripts/format.sh $(ARGS)
 
 i18n: setup  ## refresh each addon's .pot and merge it into i18n/it.po
 	@bash scripts/i18n.sh

@@ -7,7 +7,8 @@
 #   2. the Odoo 18.0 source tree ($ODOO_SRC, else the per-user cache, else a
 #      shallow clone of Odoo's upstream repository into that cache);
 #   3. the npm development tools pinned in package-lock.json (axe-core for the
-#      accessibility tests) in node_modules/ (npm ci);
+#      accessibility tests; prettier with its XML plugin and eslint for make lint)
+#      in node_modules/ (npm ci);
 #   4. the Python virtual environment .venv/ with requirements.txt and Odoo
 #      installed from its source tree (pip install -e).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -86,11 +87,13 @@ fi
 echo "$src" > "$LOCAL/odoo-src"
 
 # --- 3. npm development tools ----------------------------------------------
-# axe-core for the accessibility tests, at the version pinned in package-lock.json.
+# axe-core for the accessibility tests, prettier (with @prettier/plugin-xml) and eslint for
+# make lint, at the versions pinned in package-lock.json.
 npm_stamp="$(sha256sum < "$ROOT/package-lock.json" | cut -c1-16)"
-if [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] \
+if [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] || [ ! -x "$ROOT/node_modules/.bin/prettier" ] \
         || [ "$(cat "$ROOT/node_modules/.stamp" 2>/dev/null)" != "$npm_stamp" ]; then
-    command -v npm >/dev/null 2>&1 || die "npm is missing: it installs axe-core for the accessibility tests (npm ci).
+    command -v npm >/dev/null 2>&1 || die "npm is missing: it installs axe-core for the accessibility tests and
+prettier and eslint for make lint (npm ci).
 Install Node.js and npm (e.g. sudo apt-get install -y nodejs npm), then run this again,
 or run it yourself in $ROOT:
     npm ci --no-audit --no-fund"
