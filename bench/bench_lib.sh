@@ -8,6 +8,9 @@ mkdir -p "$OUT"
 
 [ -x "$PY" ] || die "no .venv: run 'make setup' first"
 
+# The seeds import the ss_seed package (names, codici fiscali, the SQL volume) from the root.
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+
 db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
 
 # param DB KEY / set_param DB KEY VALUE: an ir_config_parameter (the seeding markers)

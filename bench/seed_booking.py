@@ -12,8 +12,8 @@ booking type of the measured desk (its 3 operators' combinations, the desk's cal
 duration, step and notice), a type with all 60 combinations, and a pending booking of the
 citizen on each (what the OCA portal schedules).
 
-With SQL: 10k persons (seed_core's generator), then 50k appointments on the 30-minute grid of
-the opening hours, the most recent ones up to 28 days ahead, each grid time of each operator
+With SQL: 10k persons (ss_seed/volume.py, as seed_core.py's), then 50k appointments on the
+30-minute grid of the opening hours, the most recent ones up to 28 days ahead, each grid time of each operator
 taken with a probability of 60 % (about 7k in the next 28 days, the rest over the past ~6
 months): done, no-show or cancelled in the past, booked or cancelled ahead; with what the ORM
 would have made: their operator rows, busy rows ('user:<id>' and 'person:<id>', for the states
@@ -32,21 +32,14 @@ import time
 from datetime import date, datetime, timedelta
 
 import pytz
-from seed_core import (
-    Timer,
-    bump_sequences,
-    insert_like,
-    log,
-    open_registry,
-    reserve_ids,
-    seed_persons,
-    setup_of,
-    vacuum_analyze,
-)
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tools import SQL
+
+from ss_seed.odoo_env import open_registry
+from ss_seed.sql import Timer, bump_sequences, insert_like, log, reserve_ids, vacuum_analyze
+from ss_seed.volume import seed_persons, setup_of
 
 BOOKING_KEY = "ss_bench.booking"
 APPOINTMENTS = 50_000

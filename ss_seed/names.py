@@ -147,6 +147,12 @@ def real_fiscal_code(last, first, female, birth, place):
         return False
 
 
+def belfiore_code(place):
+    """The cadastral (Belfiore) code of an Italian municipality or a foreign country, by
+    its Italian name, as in a codice fiscale."""
+    return cf_lib.encode_birthplace(place)
+
+
 MONTHS = "ABCDEHLMPRST"
 
 
