@@ -58,6 +58,10 @@
         "views/portal_templates.xml",
         "views/auth_signup_templates.xml",
         "views/portal_booking_templates.xml",
+        "report/social_listening_session_report.xml",
+        "report/social_referral_report.xml",
+        "report/social_consent_report.xml",
+        "report/social_appointment_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,31 @@
+from markupsafe import Markup
+
 from odoo import fields, models
+
+# The Ambito's privacy notice (GDPR art. 13) until it writes its own: in Italian, the language
+# of the forms it prints; the placeholders in brackets are for the Ambito to fill in.
+DEFAULT_PRIVACY_NOTICE = Markup(
+    "<p>Il Titolare del trattamento è l'Ambito territoriale indicato in intestazione, che gestisce "
+    "il Segretariato Sociale per conto dei Comuni associati. Il Responsabile della protezione dei "
+    "dati (RPD/DPO) è raggiungibile ai recapiti pubblicati sul sito dell'Ambito.</p>"
+    "<p>I dati personali, compresi quelli relativi alla salute, alla disabilità o ad altre "
+    "categorie particolari (art. 9 del Regolamento UE 2016/679), sono trattati per ascoltare, "
+    "informare e orientare la persona, per l'accesso ai servizi e agli interventi sociali e per "
+    "le finalità per cui è espresso il consenso qui sotto, in base all'interesse pubblico e ai "
+    "compiti di servizio sociale previsti dalla legge (legge 328/2000 e normativa regionale) "
+    "e, dove indicato, al consenso della persona.</p>"
+    "<p>I dati sono trattati dal personale autorizzato, con strumenti informatici e cartacei e "
+    "misure di sicurezza adeguate; sono comunicati ad altri enti o ai partner della rete solo "
+    "se la legge lo prevede o con il consenso della persona, e non sono diffusi né trasferiti "
+    "fuori dall'Unione europea. Sono conservati per il tempo previsto dalla normativa sui "
+    "servizi sociali e dagli obblighi di archiviazione della pubblica amministrazione.</p>"
+    "<p>La persona può chiedere in ogni momento l'accesso ai propri dati, la rettifica, la "
+    "cancellazione o la limitazione del trattamento, opporsi al trattamento e ricevere i dati "
+    "in un formato leggibile (artt. 15-22 del Regolamento), presso qualsiasi sportello o "
+    "scrivendo allo sportello online; può revocare il consenso in qualsiasi momento, senza "
+    "conseguenze sui trattamenti già svolti, e proporre reclamo al Garante per la protezione "
+    "dei dati personali (www.garanteprivacy.it).</p>"
+)
 
 
 class ResCompany(models.Model):
@@ -28,4 +55,11 @@ class ResCompany(models.Model):
         default=3,
         help="How many future booked appointments a person may hold at the same time "
         "(0: no limit).",
+    )
+    social_privacy_notice = fields.Html(
+        string="Privacy notice",
+        translate=True,
+        default=DEFAULT_PRIVACY_NOTICE,
+        help="The Ambito's privacy notice (GDPR art. 13), printed on the consent forms that "
+        "persons sign.",
     )

@@ -22,3 +22,4 @@ class ResConfigSettings(models.TransientModel):
     social_max_open_appointments = fields.Integer(
         related="company_id.social_max_open_appointments", readonly=False
     )
+    social_privacy_notice = fields.Html(related="company_id.social_privacy_notice", readonly=False)

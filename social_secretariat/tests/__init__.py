@@ -20,6 +20,7 @@ from . import test_portal_access
 from . import test_rate_limit
 from . import test_referral
 from . import test_service_page_booking
+from . import test_reports
 from . import test_session
 from . import test_slot_intervals
 from . import test_ui

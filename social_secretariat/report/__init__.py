@@ -1,0 +1,1 @@
+from . import social_consent_report
