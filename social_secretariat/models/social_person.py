@@ -601,11 +601,20 @@ class SocialPerson(models.Model):
             person.timeline_html = (
                 QWeb._render(
                     "social_secretariat.social_person_timeline",
-                    {"events": person._timeline_events()},
+                    {"events": person._timeline_events(), "labels": self._timeline_labels()},
                 )
                 if person.id
                 else False
             )
+
+    def _timeline_labels(self):
+        return {
+            "session": self.env._("Session"),
+            "reserved": self.env._("Reserved content"),
+            "referral": self.env._("Referral"),
+            "consent": self.env._("Consent"),
+            "empty": self.env._("No contact recorded yet."),
+        }
 
     def _timeline_events(self):
         """Sessions, referrals and consents, newest first, as plain values for the template

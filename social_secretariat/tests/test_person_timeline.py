@@ -70,6 +70,8 @@ class TestPersonTimeline(SocialCase):
         )
         self.assertEqual(self.lines(self.operator_a), [reserved])
         self.assertNotIn(special.name, self.person.with_user(self.operator_a).timeline_html)
+        italian = self.person.with_user(self.operator_a).with_context(lang="it_IT")
+        self.assertIn("Contenuto riservato", italian.timeline_html)
         self.assertEqual(
             self.lines(self.worker),
             [reserved.replace("Session", special.name).replace("Reserved content", "Violence (t)")],
