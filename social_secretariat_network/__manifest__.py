@@ -2,12 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Partner Network",
-    # A shell for now: the partner group and its demo user only. The partner network (members,
-    # partner portal, digital facilitation) is being built; the summary says no more than is here.
-    "summary": "Segretariato Sociale Diffuso (in development): the partner operators' "
-    "security group; the partner network and its portal are not built yet",
+    # Alpha: the back office of the network (members, protocols, operators and their portal
+    # access) exists; the partner portal, referrals from partners and digital facilitation
+    # are still to come. The summary says no more than is here.
+    "summary": "Segretariato Sociale Diffuso (in development): network members, their "
+    "protocols, operators and portal access; the partner portal is not built yet",
     "development_status": "Alpha",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
     "author": "Segretariato Sociale for Odoo contributors",
@@ -18,8 +19,16 @@
     "data": [
         "security/social_secretariat_network_groups.xml",
         "security/ir.model.access.csv",
+        "security/social_network_rules.xml",
+        "data/social_network_role_data.xml",
+        "data/ir_cron_data.xml",
+        "views/social_network_member_views.xml",
+        "views/social_desk_views.xml",
+        "wizards/social_network_wizard_views.xml",
+        "views/social_network_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/social_network_member_demo.xml",
     ],
 }

@@ -1,1 +1,4 @@
 from . import test_partner_group
+from . import test_network_member
+from . import test_network_operator_access
+from . import test_network_rules
