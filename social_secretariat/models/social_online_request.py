@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
 
 from ..tools import guard, text
 
@@ -210,10 +211,65 @@ class SocialOnlineRequest(models.Model):
         for request in requests:
             with guard.workflow():
                 request.answer_deadline = request._compute_answer_deadline(now)
-            partners = request.desk_id.operator_ids.partner_id
-            if partners:
-                request.message_subscribe(partner_ids=partners.ids)
+            request._notify_team()
         return requests
+
+    def _requester_municipality(self):
+        """Where the requester lives, as far as the Ambito knows: their file's domicile or
+        residence, else the city of their contact when it names a municipality."""
+        self.ensure_one()
+        # sudo: read to route the request, not shown; a citizen cannot read their own file's
+        # staff fields, and the request is routed whoever writes it
+        person = self.sudo().person_id or self.sudo().partner_id.social_person_id
+        municipality = person.domicile_municipality_id or person.residence_municipality_id
+        city = (self.sudo().partner_id.city or "").strip()
+        if not municipality and city:
+            municipality = (
+                self.env["social.municipality"]
+                .sudo()
+                .search(
+                    [("name", "=ilike", city), ("company_id", "in", [self.company_id.id, False])],
+                    limit=1,
+                )
+            )
+        return municipality
+
+    def _notify_team(self):
+        """A new request reaches people, not only a queue: the online desk's team follows it,
+        and those of them who staff a desk in the requester's municipality (else the whole
+        team) are told at once, in their inbox or by e-mail as each prefers."""
+        self.ensure_one()
+        # sudo: the citizen who writes cannot read the desk's staff
+        team = self.sudo().desk_id.operator_ids
+        if not team:
+            return
+        self.message_subscribe(partner_ids=team.partner_id.ids)
+        municipality = self._requester_municipality()
+        local = team.filtered(
+            lambda user: municipality
+            and municipality in user.sudo().social_desk_ids.municipality_id
+        )
+        recipients = (local or team).partner_id
+        lang = recipients[:1].lang or self.env.lang
+        body = self.with_context(lang=lang).env._(
+            "New request from the online desk: %(subject)s. First answer due by %(deadline)s.",
+            subject=self.subject,
+            deadline=format_datetime(
+                self.env,
+                self.answer_deadline,
+                tz=self.desk_id._tz(),
+                dt_format="short",
+                lang_code=lang,
+            ),
+        )
+        # sudo: the citizen who writes may not address staff; the note is the system's, internal
+        self.sudo().message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+            partner_ids=recipients.ids,
+        )
 
     def _compute_answer_deadline(self, start):
         """The first answer is due within the company's working hours on the desk's calendar."""

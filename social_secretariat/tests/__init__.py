@@ -9,6 +9,7 @@ from . import test_linked_records
 from . import test_need
 from . import test_partner_privacy
 from . import test_online_request_appointment
+from . import test_online_request_routing
 from . import test_performance
 from . import test_person
 from . import test_person_computes
@@ -19,8 +20,8 @@ from . import test_person_from_partner
 from . import test_portal_access
 from . import test_rate_limit
 from . import test_referral
-from . import test_service_page_booking
 from . import test_reports
+from . import test_service_page_booking
 from . import test_session
 from . import test_slot_intervals
 from . import test_ui
