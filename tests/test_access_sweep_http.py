@@ -238,6 +238,16 @@ EXPECTED = {
     "res.partner.bank": all_staff(partner_not_hidden("partner_id"), portal=NONE),
     "calendar.filters": all_staff(partner_not_hidden("partner_id"), portal=NONE),
     "snailmail.letter": all_staff(partner_not_hidden("partner_id"), portal=NONE),
+    # the partner network: staff read it; a partner their own organisation and its operators
+    "social.network.role": {**staff(ALL), "partner": ALL},
+    "social.network.member": {
+        **staff(ALL),
+        "partner": lambda r: [("operator_ids.user_id", "=", r.uid)],
+    },
+    "social.network.operator": {
+        **staff(ALL),
+        "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
+    },
 }
 
 # Readable by a citizen or a partner without naming anyone: Odoo's reference data and the
@@ -667,103 +677,120 @@ def _rows(sweep, role, model, ids, fields):
 def _document_leaks(sweep, role, model, ids):
     """Rows of a res_model/res_id model (or of mail.notification, calendar.event) that are
     attached to a record the role may not read, or that name a hidden person."""
-    admin = sweep.admin
-    hidden = set(role.hidden_partners)
+    leaks_of = {
+        "mail.message": _message_leaks,
+        "mail.notification": _notification_leaks,
+        "calendar.event": _event_leaks,
+    }.get(model, _attached_leaks)  # mail.followers, mail.activity, ir.attachment
+    return leaks_of(sweep, role, model, sorted(ids), set(role.hidden_partners))
+
+
+def _message_leaks(sweep, role, model, ids, hidden):
     leaks = {}
-    ids = sorted(ids)
-    if model == "mail.message":
-        rows = _rows(
-            sweep, role, model, ids, ["model", "res_id", "author_id", "is_internal", "subtype_id"]
-        )
-        internal_subtypes = search(admin, "mail.message.subtype", [("internal", "=", True)])
-        for row in rows:
-            why = []
-            if not sweep.doc_allowed(role, row["model"], row["res_id"]):
-                why.append(f"on {row['model']}:{row['res_id']}")
-            if role.kind in PORTAL_KINDS and (
-                row["is_internal"]
-                or (row["subtype_id"] and row["subtype_id"][0] in internal_subtypes)
-            ):
-                why.append("internal note")
-            if row["author_id"] and row["author_id"][0] in hidden:
-                why.append(f"written by hidden person contact {row['author_id'][0]}")
-            if why:
-                leaks[row["id"]] = ", ".join(why)
-    elif model == "mail.notification":
-        rows = _rows(sweep, role, model, ids, ["mail_message_id", "res_partner_id"])
-        shown = {r["id"]: r["mail_message_id"] and r["mail_message_id"][1] for r in rows}
-        messages = _rows(
-            sweep,
-            role,
-            "mail.message",
-            sorted({r["mail_message_id"][0] for r in rows if r["mail_message_id"]}),
-            ["model", "res_id"],
-        )
-        docs = {m["id"]: (m["model"], m["res_id"]) for m in messages}
-        for row in rows:
-            why = []
-            doc = docs.get(row["mail_message_id"] and row["mail_message_id"][0], (False, False))
-            if not sweep.doc_allowed(role, *doc):
-                why.append(f"of a message on {doc[0]}:{doc[1]} ({shown[row['id']]!r})")
-            partner = row["res_partner_id"] and row["res_partner_id"][0]
-            if partner in hidden or (role.kind in PORTAL_KINDS and partner != role.partner):
-                why.append(f"to contact {partner}")
-            if why:
-                leaks[row["id"]] = ", ".join(why)
-    elif model == "calendar.event":
-        # staff see each other's agenda (Odoo's calendar): an event may be visible, but read as
-        # the role it must name no hidden person (attendees, title, description)
-        rows = role.client.call(
-            model, "read", ids, ["name", "description", "partner_ids"], context=NO_CTX
-        )
-        hidden_names = [
-            name
-            for person, name in sweep.person_name.items()
-            if name and sweep.person_partner.get(person) in hidden
-        ]
-        own = None
-        if role.kind in PORTAL_KINDS:
-            # a citizen's calendar: the events of their own appointments, and those they attend
-            own = {
-                r["id"]
-                for r in sweep.admin.call(model, "read", ids, ["partner_ids"], context=NO_CTX)
-                if role.partner in r["partner_ids"]
-            }
-            appointments = sorted(sweep.allowed(role, "social.appointment"))
-            own |= {
-                a["calendar_event_id"][0]
-                for a in sweep.admin.call(
-                    "social.appointment", "read", appointments, ["calendar_event_id"]
-                )
-                if a["calendar_event_id"]
-            }
-        for row in rows:
-            why = []
-            if own is not None and row["id"] not in own:
-                why.append("neither attended nor of an own appointment")
-            if set(row["partner_ids"]) & hidden:
-                why.append(f"attendees {fmt(set(row['partner_ids']) & hidden)} are hidden persons")
-            text = f"{row['name'] or ''} {row['description'] or ''}"
-            named = [name for name in hidden_names if name in text]
-            if named:
-                why.append(f"names hidden person(s) {named[:3]}")
-            if why:
-                leaks[row["id"]] = f"{row['name']!r}: " + ", ".join(why)
-    else:  # mail.followers, mail.activity, ir.attachment
-        fields = ["res_model", "res_id"] + (["partner_id"] if model == "mail.followers" else [])
-        for row in _rows(sweep, role, model, ids, fields):
-            why = []
-            # a follower row says who follows which record: it leaks when it names a hidden
-            # person (below); attachments and activities carry content: their record must be
-            # allowed
-            if model != "mail.followers" and not sweep.doc_allowed(
-                role, row["res_model"], row["res_id"]
-            ):
-                why.append(f"on {row['res_model']}:{row['res_id']}")
-            if row.get("partner_id") and row["partner_id"][0] in hidden:
-                why.append(f"follower is hidden person contact {row['partner_id'][0]}")
-            if why:
-                leaks[row["id"]] = ", ".join(why)
+    admin = sweep.admin
+    rows = _rows(
+        sweep, role, model, ids, ["model", "res_id", "author_id", "is_internal", "subtype_id"]
+    )
+    internal_subtypes = search(admin, "mail.message.subtype", [("internal", "=", True)])
+    for row in rows:
+        why = []
+        if not sweep.doc_allowed(role, row["model"], row["res_id"]):
+            why.append(f"on {row['model']}:{row['res_id']}")
+        if role.kind in PORTAL_KINDS and (
+            row["is_internal"] or (row["subtype_id"] and row["subtype_id"][0] in internal_subtypes)
+        ):
+            why.append("internal note")
+        if row["author_id"] and row["author_id"][0] in hidden:
+            why.append(f"written by hidden person contact {row['author_id'][0]}")
+        if why:
+            leaks[row["id"]] = ", ".join(why)
+    return leaks
+
+
+def _notification_leaks(sweep, role, model, ids, hidden):
+    leaks = {}
+    rows = _rows(sweep, role, model, ids, ["mail_message_id", "res_partner_id"])
+    shown = {r["id"]: r["mail_message_id"] and r["mail_message_id"][1] for r in rows}
+    messages = _rows(
+        sweep,
+        role,
+        "mail.message",
+        sorted({r["mail_message_id"][0] for r in rows if r["mail_message_id"]}),
+        ["model", "res_id"],
+    )
+    docs = {m["id"]: (m["model"], m["res_id"]) for m in messages}
+    for row in rows:
+        why = []
+        doc = docs.get(row["mail_message_id"] and row["mail_message_id"][0], (False, False))
+        if not sweep.doc_allowed(role, *doc):
+            why.append(f"of a message on {doc[0]}:{doc[1]} ({shown[row['id']]!r})")
+        partner = row["res_partner_id"] and row["res_partner_id"][0]
+        if partner in hidden or (role.kind in PORTAL_KINDS and partner != role.partner):
+            why.append(f"to contact {partner}")
+        if why:
+            leaks[row["id"]] = ", ".join(why)
+    return leaks
+
+
+def _event_leaks(sweep, role, model, ids, hidden):
+    leaks = {}
+    # staff see each other's agenda (Odoo's calendar): an event may be visible, but read as
+    # the role it must name no hidden person (attendees, title, description)
+    rows = role.client.call(
+        model, "read", ids, ["name", "description", "partner_ids"], context=NO_CTX
+    )
+    hidden_names = [
+        name
+        for person, name in sweep.person_name.items()
+        if name and sweep.person_partner.get(person) in hidden
+    ]
+    own = None
+    if role.kind in PORTAL_KINDS:
+        # a citizen's calendar: the events of their own appointments, and those they attend
+        own = {
+            r["id"]
+            for r in sweep.admin.call(model, "read", ids, ["partner_ids"], context=NO_CTX)
+            if role.partner in r["partner_ids"]
+        }
+        appointments = sorted(sweep.allowed(role, "social.appointment"))
+        own |= {
+            a["calendar_event_id"][0]
+            for a in sweep.admin.call(
+                "social.appointment", "read", appointments, ["calendar_event_id"]
+            )
+            if a["calendar_event_id"]
+        }
+    for row in rows:
+        why = []
+        if own is not None and row["id"] not in own:
+            why.append("neither attended nor of an own appointment")
+        if set(row["partner_ids"]) & hidden:
+            why.append(f"attendees {fmt(set(row['partner_ids']) & hidden)} are hidden persons")
+        text = f"{row['name'] or ''} {row['description'] or ''}"
+        named = [name for name in hidden_names if name in text]
+        if named:
+            why.append(f"names hidden person(s) {named[:3]}")
+        if why:
+            leaks[row["id"]] = f"{row['name']!r}: " + ", ".join(why)
+    return leaks
+
+
+def _attached_leaks(sweep, role, model, ids, hidden):
+    leaks = {}
+    fields = ["res_model", "res_id"] + (["partner_id"] if model == "mail.followers" else [])
+    for row in _rows(sweep, role, model, ids, fields):
+        why = []
+        # a follower row says who follows which record: it leaks when it names a hidden
+        # person (below); attachments and activities carry content: their record must be
+        # allowed
+        if model != "mail.followers" and not sweep.doc_allowed(
+            role, row["res_model"], row["res_id"]
+        ):
+            why.append(f"on {row['res_model']}:{row['res_id']}")
+        if row.get("partner_id") and row["partner_id"][0] in hidden:
+            why.append(f"follower is hidden person contact {row['partner_id'][0]}")
+        if why:
+            leaks[row["id"]] = ", ".join(why)
     return leaks
 
 

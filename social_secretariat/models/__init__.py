@@ -10,8 +10,6 @@ from . import social_service_document
 from . import social_service
 from . import portal_access
 from . import social_person
-from . import social_person_audit
-from . import social_person_fiscal_code
 from . import social_person_access_log
 from . import social_person_subject_data
 from . import social_consent

@@ -39,6 +39,7 @@ AGE_BANDS = [
     ("75_plus", "75 and over"),
     ("unknown", "Unknown"),
 ]
+STP_PATTERN = re.compile(r"^STP\d{13}$")
 # what a user may link a file to: records they can read (guard.check_links)
 LINKS = (
     "partner_id", "citizenship_id", "birth_country_id", "residence_municipality_id",
@@ -109,8 +110,7 @@ class SocialPerson(models.Model):
     )
     stp_code = fields.Char(string="STP code", size=16, copy=False, tracking=True)
     # decoded from the codice fiscale by whatever path the person comes (form, wizards,
-    # sign-up, import, RPC): filled when empty, never over what an operator typed (the
-    # codice fiscale's decoding and checks: social_person_fiscal_code.py)
+    # sign-up, import, RPC): filled when empty, never over what an operator typed
     birth_date = fields.Date(
         string="Birth date",
         tracking=True,
@@ -485,6 +485,37 @@ class SocialPerson(models.Model):
                 )
             )
 
+    FISCAL_CODE_FIELDS = ("birth_date", "gender", "birthplace", "birth_country_id")
+
+    @api.depends("fiscal_code")
+    def _compute_from_fiscal_code(self):
+        for person in self:
+            values = person._fiscal_code_values(person.fiscal_code)
+            for name in self.FISCAL_CODE_FIELDS:
+                person[name] = person[name] or values.get(name, False)
+
+    def _fiscal_code_values(self, code):
+        """What a valid codice fiscale says of the person: birth date, gender, birthplace and
+        country of birth (the Belfiore code of a foreign country names it)."""
+        code = cf.normalise(code)
+        if not code or cf.problem(code):
+            return {}
+        decoded = cf.decode(code)
+        values = {
+            "birth_date": decoded["birth_date"],
+            "gender": decoded["gender"],
+            "birthplace": decoded["birthplace"],
+        }
+        if not decoded["is_foreign"]:
+            values["birth_country_id"] = self.env.ref("base.it")
+        elif decoded["birthplace_en"]:
+            values["birth_country_id"] = (
+                self.env["res.country"]
+                .with_context(lang="en_US")
+                .search([("name", "=ilike", decoded["birthplace_en"])], limit=1)
+            )
+        return {name: value for name, value in values.items() if value}
+
     @api.depends("birth_date")
     def _compute_age(self):
         today = fields.Date.context_today(self)
@@ -640,6 +671,68 @@ class SocialPerson(models.Model):
     # Constraints and onchanges
     # ------------------------------------------------------------
 
+    @api.constrains("fiscal_code", "birth_date", "gender")
+    def _check_fiscal_code(self):
+        for person in self:
+            code = person.fiscal_code
+            if not code:
+                continue
+            problem = cf.problem(code)
+            if problem:
+                raise ValidationError(person._fiscal_code_problem_message(code, problem))
+            decoded = cf.decode(code)
+            if person.birth_date and person.birth_date != decoded["birth_date"]:
+                raise ValidationError(
+                    self.env._(
+                        "Codice fiscale %(code)s is of a person born on %(cf_date)s, but the birth "
+                        "date is %(date)s. Correct one of the two fields.",
+                        code=code,
+                        cf_date=format_date(self.env, decoded["birth_date"]),
+                        date=format_date(self.env, person.birth_date),
+                    )
+                )
+            if person.gender in ("female", "male") and person.gender != decoded["gender"]:
+                genders = dict(self._fields["gender"]._description_selection(self.env))
+                raise ValidationError(
+                    self.env._(
+                        "The codice fiscale %(code)s gives the gender “%(cf_gender)s”, but the "
+                        "Gender field says “%(gender)s”. Correct one of the two fields.",
+                        code=code,
+                        cf_gender=genders[decoded["gender"]],
+                        gender=genders[person.gender],
+                    )
+                )
+
+    def _fiscal_code_problem_message(self, code, problem):
+        if problem == "length":
+            return self.env._(
+                "Codice fiscale “%(code)s”: 16 characters expected, %(length)s given.",
+                code=code,
+                length=len(code),
+            )
+        if problem == "checksum":
+            return self.env._(
+                "Codice fiscale “%(code)s”: the last character (check character) does not match: "
+                "a character was probably mistyped.",
+                code=code,
+            )
+        return self.env._(
+            "Codice fiscale “%(code)s” is not well formed: 6 letters, 2 digits, a letter, "
+            "2 digits, a letter, 3 digits and a letter are expected (e.g. RSSMRA80C15G686K).",
+            code=code,
+        )
+
+    @api.constrains("stp_code")
+    def _check_stp_code(self):
+        for person in self:
+            if person.stp_code and not STP_PATTERN.match(person.stp_code):
+                raise ValidationError(
+                    self.env._(
+                        "STP code “%(code)s”: “STP” followed by 13 digits expected.",
+                        code=person.stp_code,
+                    )
+                )
+
     @api.constrains("birth_date")
     def _check_birth_date(self):
         today = fields.Date.context_today(self)
@@ -652,6 +745,39 @@ class SocialPerson(models.Model):
                 raise ValidationError(
                     self.env._("Birth date of %(name)s is before 1900.", name=person.name)
                 )
+
+    @api.onchange("fiscal_code")
+    def _onchange_fiscal_code(self):
+        code = cf.normalise(self.fiscal_code)
+        if not code:
+            return None
+        self.fiscal_code = code
+        problem = cf.problem(code)
+        if problem:
+            return {
+                "warning": {
+                    "title": self.env._("Codice fiscale"),
+                    "message": self._fiscal_code_problem_message(code, problem),
+                }
+            }
+        # the computes fill the empty fields; a field already filled differently is
+        # kept (the operator may have typed it on purpose), and the difference is shown
+        decoded = self._fiscal_code_values(code)
+        warnings = []
+        if self.birth_date and self.birth_date != decoded["birth_date"]:
+            warnings.append(
+                self.env._(
+                    "The code gives the birth date %(date)s.",
+                    date=format_date(self.env, decoded["birth_date"]),
+                )
+            )
+        if self.gender in ("female", "male") and self.gender != decoded["gender"]:
+            warnings.append(self.env._("The code gives another gender."))
+        if warnings:
+            return {
+                "warning": {"title": self.env._("Codice fiscale"), "message": "\n".join(warnings)}
+            }
+        return None
 
     @api.onchange("first_name", "last_name", "birth_date")
     def _onchange_possible_duplicate(self):
@@ -765,6 +891,20 @@ class SocialPerson(models.Model):
             # user has just been allowed to change on the file
             person.partner_id.sudo().write(values)
 
+    def _follow_fiscal_code(self, vals):
+        """A corrected codice fiscale brings the values decoded from it: those that came from
+        the old code follow the new one; those an operator typed differently stay."""
+        old = self._fiscal_code_values(self.fiscal_code)
+        if not old or cf.normalise(vals["fiscal_code"]) == self.fiscal_code:
+            return vals
+        new = self._fiscal_code_values(vals["fiscal_code"])
+        vals = dict(vals)
+        for name in self.FISCAL_CODE_FIELDS:
+            if name not in vals and name in old and self[name] == old[name]:
+                value = new.get(name, False)
+                vals[name] = value.id if isinstance(value, models.BaseModel) else value
+        return vals
+
     def _prepare_vals(self, vals):
         """Normalise codes, phones and e-mail before they are stored; explain bad input."""
         text.clean_vals(self, vals, names=("first_name", "last_name"))
@@ -799,6 +939,23 @@ class SocialPerson(models.Model):
                     self.env._("Email: “%(email)s” is not a valid address.", email=vals["email"])
                 )
 
+    def _check_fiscal_code_free(self, code, company, person=None):
+        # sudo: the file may exist at a desk the user cannot see; say so instead of a DB error
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("fiscal_code", "=", code), ("company_id", "=", company.id)], limit=1)
+        )
+        if existing and existing != person:
+            raise ValidationError(
+                self.env._(
+                    "Codice fiscale %(code)s is already registered (file of %(name)s): search for "
+                    "the person instead of creating a new file.",
+                    code=code,
+                    name=existing.name,
+                )
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_history(self):
         if self.session_ids or self.referral_ids:
@@ -808,6 +965,84 @@ class SocialPerson(models.Model):
                     "anonymise it on request."
                 )
             )
+
+    # ------------------------------------------------------------
+    # Access log: reading, exporting and changing a file
+    # ------------------------------------------------------------
+
+    def _log_file_access(self, event, details=False):
+        if not self:
+            return
+        # sudo: the log is append-only and no role may write it directly
+        self.env["social.person.access.log"].sudo().create(
+            [
+                {
+                    "person_id": person.id,
+                    "user_id": self.env.uid,
+                    "event": event,
+                    "details": details,
+                    "company_id": person.company_id.id,
+                }
+                for person in self
+            ]
+        )
+
+    # Reading a file, by any path: read, search_read, web_read and web_search_read all end in
+    # _read_format; exports and printed reports are logged by export_data and by
+    # ir.actions.report (social_person_access_log.py). Reads of the display name alone are not
+    # logged: it is what every field linking a person shows (a session list names its
+    # persons, computed by the ORM with sudo), it is not the file, and logging it would bury
+    # the openings of files under one row per name shown.
+    NOT_THE_FILE = frozenset({"id", "display_name"})
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        if result and set(fnames or ()) - self.NOT_THE_FILE:
+            read = self.browse([values["id"] for values in result])
+            read._log_file_read("read" if len(read) == 1 else "list")
+        return result
+
+    def _log_file_read(self, event, details=False):
+        """One row per file, user and event in a request (a transaction), all the rows of a
+        call in one INSERT; superuser code and portal users (their own file) are not
+        logged."""
+        if not self or self.env.su or not self.env.user._is_internal():
+            return
+        done = self.env.cr.precommit.data.setdefault("social.person.read_logged", set())
+        uid = self.env.uid
+        persons = self.filtered(lambda p: isinstance(p.id, int) and (uid, p.id, event) not in done)
+        if persons:
+            done.update((uid, person.id, event) for person in persons)
+            persons._log_file_access(event, details)
+
+    # read, search_read, web_read and web_search_read are read-only in Odoo 18 (they may run
+    # on a replica); reading a file writes the access log
+    def read(self, fields=None, load="_classic_read"):
+        return super().read(fields, load)
+
+    read._readonly = False
+
+    @api.model
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
+        return super().search_read(domain, fields, offset, limit, order, **kwargs)
+
+    search_read._readonly = False
+
+    def web_read(self, specification):
+        return super().web_read(specification)
+
+    web_read._readonly = False
+
+    @api.model
+    def web_search_read(self, *args, **kwargs):
+        return super().web_search_read(*args, **kwargs)
+
+    web_search_read._readonly = False
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        self._log_file_read("export", ", ".join(fields_to_export))
+        return result
 
     # ------------------------------------------------------------
     # Actions
