@@ -51,9 +51,9 @@ class SocialNetworkOperator(models.Model):
         # staff only: a partner reads the users of no one but themselves (res.users rules)
         groups="social_secretariat.group_social_operator",
     )
-    has_access = fields.Boolean(
+    portal_access = fields.Boolean(
         string="Portal access",
-        compute="_compute_has_access",
+        compute="_compute_portal_access",
         groups="social_secretariat.group_social_operator",
         help="The operator's portal user is active and in the network partners' group.",
     )
@@ -75,11 +75,11 @@ class SocialNetworkOperator(models.Model):
                 line.partner_id = line.user_id.partner_id
 
     @api.depends("user_id")
-    def _compute_has_access(self):
+    def _compute_portal_access(self):
         # sudo: the user's active flag and groups, shown to the coordinator as a yes/no
         for line in self:
             user = line.user_id.sudo().with_context(active_test=False)
-            line.has_access = bool(user.active and user.has_group(PARTNER_GROUP))
+            line.portal_access = bool(user.active and user.has_group(PARTNER_GROUP))
 
     @api.constrains("partner_id", "member_id", "user_id")
     def _check_person(self):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import NetworkCase
 
@@ -136,3 +136,17 @@ class TestNetworkMember(NetworkCase):
     def test_draft_only_deleted(self):
         with self.assertRaises(UserError):
             self.member_a.with_user(self.coordinator).unlink()
+
+    def test_views_open_for_staff(self):
+        """The form, list, kanban and search views load for the coordinator and for other
+        staff (fields restricted by groups included)."""
+        for user in (self.coordinator, self.operator_a):
+            Member = self.env["social.network.member"].with_user(user)
+            views = Member.get_views(
+                [(False, "kanban"), (False, "list"), (False, "form"), (False, "search")]
+            )
+            self.assertEqual(set(views["views"]), {"kanban", "list", "form", "search"})
+        form = Form(self.member_a.with_user(self.coordinator))
+        form.protocol_expiry_date = self.today + timedelta(days=30)
+        form.save()
+        self.assertEqual(self.member_a.protocol_expiry_date, self.today + timedelta(days=30))

@@ -18,7 +18,7 @@ class TestNetworkOperatorAccess(NetworkCase):
         line = self.member_a.operator_ids
         self.assertEqual(line.user_id, user)
         self.assertEqual(line.course, "Corso SSD")
-        self.assertTrue(line.has_access)
+        self.assertTrue(line.portal_access)
         invitation = self.env["mail.mail"].search([("email_to", "=", user.email)])
         self.assertTrue(invitation, "the signup invitation is queued")
         self.assertTrue(user.partner_id.signup_type)
@@ -59,7 +59,7 @@ class TestNetworkOperatorAccess(NetworkCase):
         self.member_a.with_user(self.coordinator).action_suspend("Protocollo violato")
         self.assertFalse(self.user_a.active)
         self.assertFalse(self.user_a.has_group(PARTNER_GROUP))
-        self.assertFalse(self.member_a.operator_ids.has_access)
+        self.assertFalse(self.member_a.operator_ids.portal_access)
         self.assertTrue(self.user_b.active)
         self.member_a.with_user(self.coordinator).action_reactivate()
         self.assertTrue(self.user_a.active)
