@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import single_email_re
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 # the zone of a desk that says none (see _tz): the Ambiti are in Italy
 DEFAULT_TZ = "Europe/Rome"
 
@@ -51,7 +53,13 @@ class SocialDesk(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
         help="When the desk is open. Also used to count working days for referral deadlines.",
     )
-    tz = fields.Selection(related="resource_calendar_id.tz", string="Time zone")
+    tz = fields.Selection(
+        _tz_get,
+        string="Time zone",
+        compute="_compute_tz",
+        help="Of the opening hours, else of the Ambito's working time: the desk's times are "
+        "given in this zone everywhere.",
+    )
     operator_ids = fields.Many2many(
         "res.users",
         "social_desk_res_users_rel",
@@ -73,6 +81,11 @@ class SocialDesk(models.Model):
         help="Step-free access, hearing loop, sign language, private room…"
     )
     active = fields.Boolean(default=True, tracking=True)
+
+    @api.depends("resource_calendar_id.tz", "company_id.resource_calendar_id.tz")
+    def _compute_tz(self):
+        for desk in self:
+            desk.tz = desk._tz()
 
     @api.constrains("email")
     def _check_email(self):

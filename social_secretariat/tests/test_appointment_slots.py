@@ -78,14 +78,14 @@ class TestAppointmentSlots(AppointmentCase):
         self.assertEqual(set(event.attendee_ids.mapped("mail_tz")), {"Europe/Rome"})
         self.assertEqual(event._get_mail_tz(), "Europe/Rome")
         # a desk without opening hours of its own: the Ambito's working time gives the zone
-        self.company.resource_calendar_id = self.hours
+        self.company.resource_calendar_id = self.hours.copy({"tz": "Europe/London"})
         desk = self.env["social.desk"].create(
             {"name": "Sportello senza orario (test)", "resource_calendar_id": False}
         )
-        self.assertEqual(desk._tz(), "Europe/Rome")
+        self.assertEqual((desk._tz(), desk.tz), ("Europe/London", "Europe/London"))
         self.topic.desk_ids = [Command.link(desk.id)]
         # the slot engine reads its times in that zone (and finds the desk closed) ...
-        with self.assertRaisesRegex(UserError, r"is not open at this time \(10:00\)"):
+        with self.assertRaisesRegex(UserError, r"is not open at this time \(09:00\)"):
             self.topic._check_slot(desk, utc("2026-03-26 10:00"))
         # ... as the texts of an appointment booked there outside the rules do
         appointment = self.env["social.appointment"].create(
@@ -97,8 +97,8 @@ class TestAppointmentSlots(AppointmentCase):
                 "operator_ids": [Command.set(self.operator_b.ids)],
             }
         )
-        self.assertIn(" at 10:00.", appointment._confirmation_text())
-        self.assertTrue(appointment._local_start_text().endswith("10:00"))
+        self.assertIn(" at 09:00.", appointment._confirmation_text())
+        self.assertTrue(appointment._local_start_text().endswith("09:00"))
 
     # ------------------------------------------------------------
     # Notice and horizon
