@@ -62,6 +62,7 @@
         "report/social_referral_report.xml",
         "report/social_consent_report.xml",
         "report/social_appointment_report.xml",
+        "report/social_report_layout.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -218,6 +218,44 @@ class SocialPortal(portal.CustomerPortal):
             )
         return record.with_env(request.env)
 
+    # ------------------------------------------------------------
+    # The appointment slip (PDF)
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/my/social/appointments/<int:appointment_id>/slip",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_social_appointment_slip(self, appointment_id, access_token=None, **kw):
+        """The appointment slip of report/social_appointment_report.xml, for who may read the
+        appointment (a citizen, their own): rendered in the user's environment, so the record
+        rules decide; the appointment's access token alone opens no slip (the PDF is not
+        rendered with sudo, as the appointment page is for such a link)."""
+        try:
+            self._document_check_access("social.appointment", appointment_id, access_token)
+        except (AccessError, MissingError) as refused:
+            raise request.not_found() from refused
+        appointment = request.env["social.appointment"].browse(appointment_id)
+        if not appointment.has_access("read"):
+            raise request.not_found()
+        pdf, _type = request.env["ir.actions.report"]._render_qweb_pdf(
+            "social_secretariat.social_appointment_report_action", appointment.ids
+        )
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", str(len(pdf))),
+                (
+                    "Content-Disposition",
+                    http.content_disposition(f"{appointment.name.replace('/', '-')}.pdf"),
+                ),
+            ],
+        )
+
 
 class SocialAttachmentController(PortalAttachmentController):
     @http.route()

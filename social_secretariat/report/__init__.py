@@ -1,1 +1,2 @@
+from . import ir_actions_report
 from . import social_consent_report

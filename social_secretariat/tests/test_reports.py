@@ -1,11 +1,14 @@
 import html
+import io
 import re
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common_appointment import AppointmentCase, utc
 
@@ -71,6 +74,8 @@ class TestReports(AppointmentCase):
 
     def html(self, report, records, user=None, lang="it_IT"):
         env = self.env(user=user or self.env.user, context=dict(self.env.context, lang=lang))
+        # read as the user, from the database: nothing left in the cache by the setup
+        env.invalidate_all()
         content, kind = env["ir.actions.report"]._render_qweb_html(report, records.ids)
         self.assertEqual(kind, "html")
         return text_of(content.decode())
@@ -259,6 +264,21 @@ class TestReports(AppointmentCase):
         pdf, kind = report._render_qweb_pdf(APPOINTMENT_REPORT, appointment.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+        page = PdfFileReader(io.BytesIO(pdf)).pages[0].extract_text()
+        text = re.sub(r"\s+", " ", page)
+        self.assertIn("mercoledì 25 marzo 2026, 10:00", text)
+        # the letterhead, whether this wkhtmltopdf prints the layout's header or not
+        self.assertIn(self.env.company.name, text)
+
+    def test_letterhead_in_the_body_when_the_header_is_dropped(self):
+        appointment = self.book("2026-03-25 10:00")
+        Report = self.registry["ir.actions.report"]
+        for dropped in (True, False):
+            with patch.object(Report, "_social_letterhead_in_body", return_value=dropped):
+                page, _kind = self.env["ir.actions.report"]._render_qweb_html(
+                    APPOINTMENT_REPORT, appointment.ids, data={"report_type": "pdf"}
+                )
+            self.assertEqual("o_social_letterhead" in page.decode(), dropped)
 
     def test_print_menu(self):
         """Each form has its report in the Print menu."""
