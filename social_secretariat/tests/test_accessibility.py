@@ -121,3 +121,11 @@ class TestPortalAccessibility(HttpCase):
 
     def test_my_appointments(self):
         self._axe("/my/social/appointments", login="cittadino")
+
+    def test_my_appointment(self):
+        # an appointment to come: its page has the .ics, the slip (PDF) and the changes
+        appointment = self.env["social.appointment"].search(
+            [("partner_id", "=", self.citizen.partner_id.id), ("state", "=", "booked")], limit=1
+        )
+        self.assertTrue(appointment, "the demo citizen has a booked appointment")
+        self._axe(f"/my/social/appointments/{appointment.id}", login="cittadino")
