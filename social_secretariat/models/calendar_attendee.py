@@ -9,9 +9,10 @@ class CalendarAttendee(models.Model):
     def _compute_mail_tz(self):
         # an appointment's invitations and reminders give its time in the desk's zone, as
         # its other texts do (social.desk._tz), not in the zone of each attendee's contact
-        super()._compute_mail_tz()
+        res = super()._compute_mail_tz()
         for attendee in self:
             attendee.mail_tz = attendee.event_id._social_desk_tz() or attendee.mail_tz
+        return res
 
     def _send_mail_to_attendees(self, mail_template, force_send=False):
         # the invitation's .ics (and the template's files) are made by the server, also when
