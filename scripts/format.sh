@@ -34,6 +34,7 @@ mapfile -t js < <(pick '\.js$')
 if [ ${#js[@]} -gt 0 ]; then
     "$ROOT/node_modules/.bin/eslint" --fix "${js[@]}" || true
 fi
+"$VENV/bin/whool" init
 "$PY" scripts/oca/fix_manifest_website.py "https://github.com/social-secretariat/social-secretariat" || true
 "$PY" scripts/oca/gen_addon_readme.py --addons-dir=. --branch=18.0 \
     --org-name=social-secretariat --repo-name=social-secretariat \

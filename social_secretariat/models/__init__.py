@@ -5,6 +5,8 @@ from . import res_partner
 from . import social_rate_limit
 from . import social_municipality
 from . import social_desk
+from . import social_desk_closure
+from . import social_holiday_sync
 from . import social_need
 from . import social_service_document
 from . import social_service
