@@ -105,6 +105,11 @@ class TestReports(AppointmentCase):
             "Nota riservata: debiti di gioco",  # a social worker reads the confidential notes
         ):
             self.assertIn(expected, text)
+        # a printed session is a read of the person's file: in the access log
+        logged = self.env["social.person.access.log"].search(
+            [("person_id", "=", self.person.id), ("user_id", "=", self.worker.id)]
+        )
+        self.assertIn("report", logged.mapped("event"))
 
     def test_session_report_hides_confidential_notes_from_an_operator(self):
         text = self.html(SESSION_REPORT, self.session, user=self.operator_a)
