@@ -1,5 +1,16 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+# the fields of the patron saint's day: a change closes the desks on the new day
+PATRON_FIELDS = {"patron_saint", "patron_day", "patron_month"}
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 class SocialMunicipality(models.Model):
@@ -25,6 +36,16 @@ class SocialMunicipality(models.Model):
     )
     desk_ids = fields.One2many("social.desk", "municipality_id", string="Desks")
     active = fields.Boolean(default=True)
+    # the patron saint's day, a local holiday: the municipality's desks are closed (see
+    # social.holiday.sync)
+    patron_saint = fields.Char(
+        string="Patron saint", help="The saint or feast of the local holiday, e.g. Sant'Andrea."
+    )
+    patron_day = fields.Integer(string="Patron day")
+    patron_month = fields.Selection(
+        [(str(month), name) for month, name in enumerate(MONTHS, start=1)],
+        string="Patron month",
+    )
 
     _sql_constraints = [
         (
@@ -58,15 +79,60 @@ class SocialMunicipality(models.Model):
                     )
                 )
 
+    @api.constrains("patron_day", "patron_month")
+    def _check_patron_day(self):
+        for municipality in self:
+            if not (municipality.patron_day or municipality.patron_month):
+                continue
+            # a leap year, so that 29 February is a valid (if rare) patron day
+            if not municipality._patron_date(2028):
+                raise ValidationError(
+                    self.env._(
+                        "Patron saint's day of %(name)s: give a day and a month that exist "
+                        "(e.g. 30 November).",
+                        name=municipality.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._normalise_codes(vals)
-        return super().create(vals_list)
+        municipalities = super().create(vals_list)
+        if any(PATRON_FIELDS & set(vals) for vals in vals_list):
+            municipalities._sync_patron_days()
+        return municipalities
 
     def write(self, vals):
         self._normalise_codes(vals)
-        return super().write(vals)
+        res = super().write(vals)
+        if PATRON_FIELDS & set(vals):
+            self._sync_patron_days()
+        return res
+
+    def _sync_patron_days(self):
+        """Close the desks on the (new) patron days at once, not at the next monthly run.
+        A changed day adds the new one; the leave of the old day stays until removed from the
+        opening hours (it may already have been told to citizens)."""
+        self.env["social.holiday.sync"]._sync_holidays(self.company_id)
+
+    def _patron_date(self, year):
+        """The patron saint's day in `year`, or None (not set, or 29 February in a common
+        year)."""
+        self.ensure_one()
+        if not (self.patron_day and self.patron_month):
+            return None
+        try:
+            return date(year, int(self.patron_month), self.patron_day)
+        except ValueError:
+            return None
+
+    def _patron_leave_name(self):
+        """The reason of the closed day, in Italian (data, as the national holidays)."""
+        self.ensure_one()
+        return f"Festa patronale di {self.name}" + (
+            f" ({self.patron_saint})" if self.patron_saint else ""
+        )
 
     @staticmethod
     def _normalise_codes(vals):

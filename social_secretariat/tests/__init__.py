@@ -27,3 +27,4 @@ from . import test_slot_intervals
 from . import test_ui
 from . import test_workflow_guard
 from . import test_upload_policy
+from . import test_holidays
