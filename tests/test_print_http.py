@@ -42,10 +42,12 @@ def test_own_slip_from_the_appointment_page(odoo_server, appointment_id):
     slip = mario.get(links[0])
     assert slip.status_code == 200
     assert is_pdf(slip)
-    assert ".pdf" in slip.headers.get("Content-Disposition", "")
-    text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(slip.content)).pages[0].extract_text())
-    assert "Mario Esposito" in text
-    assert "Ambito Distretto Est Milano" in text  # the letterhead
+    # the slip of this appointment (its number names the file), one page; its words are
+    # checked by the module tests (test_reports.py): with the report's web fonts loaded,
+    # wkhtmltopdf draws the text as shapes, which no PDF reader extracts
+    number = re.search(r"APP/\d{4}/\d+", page.text).group(0)
+    assert number.replace("/", "-") + ".pdf" in slip.headers.get("Content-Disposition", "")
+    assert len(PdfReader(io.BytesIO(slip.content)).pages) == 1
 
 
 def test_another_citizens_slip_is_not_found(odoo_server, appointment_id):
