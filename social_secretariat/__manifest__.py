@@ -62,11 +62,11 @@
         "views/portal_templates.xml",
         "views/auth_signup_templates.xml",
         "views/portal_booking_templates.xml",
+        "report/social_report_layout.xml",
         "report/social_listening_session_report.xml",
         "report/social_referral_report.xml",
         "report/social_consent_report.xml",
         "report/social_appointment_report.xml",
-        "report/social_report_layout.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -80,6 +80,7 @@
         "demo/social_holiday_demo.xml",
         "demo/social_service_demo.xml",
         "demo/social_person_demo.xml",
+        "demo/social_online_request_demo.xml",
         "demo/social_appointment_topic_demo.xml",
     ],
 }
