@@ -29,23 +29,3 @@ class SocialPersonAccessLog(models.Model):
     )
     details = fields.Char()
     company_id = fields.Many2one("res.company", string="Ambito", index=True)
-
-
-class IrActionsReport(models.Model):
-    _inherit = "ir.actions.report"
-
-    def _get_rendering_context(self, report, docids, data):
-        """A printed person file, or a printed record of a person (a session, a referral), is
-        a read of the file: every report passes here, whatever its format or route."""
-        data = super()._get_rendering_context(report, docids, data)
-        if docids and report.model in self.env:
-            records = self.env[report.model].browse(docids)
-            field = records._fields.get("person_id")
-            if records._name == "social.person":
-                persons = records
-            elif field is not None and field.comodel_name == "social.person":
-                persons = records.person_id
-            else:
-                persons = self.env["social.person"]
-            persons._log_file_read("report", report.name)
-        return data

@@ -38,3 +38,19 @@ class IrActionsReport(models.Model):
         """Whether the forms of this addon print the Ambito's letterhead in their body
         (report/social_report_layout.xml), because wkhtmltopdf drops the layout's header."""
         return not _wkhtmltopdf_prints_headers()
+
+    def _get_rendering_context(self, report, docids, data):
+        """A printed person file, or a printed record of a person (a session, a referral), is
+        a read of the file: every report passes here, whatever its format or route."""
+        data = super()._get_rendering_context(report, docids, data)
+        if docids and report.model in self.env:
+            records = self.env[report.model].browse(docids)
+            field = records._fields.get("person_id")
+            if records._name == "social.person":
+                persons = records
+            elif field is not None and field.comodel_name == "social.person":
+                persons = records.person_id
+            else:
+                persons = self.env["social.person"]
+            persons._log_file_read("report", report.name)
+        return data
