@@ -248,16 +248,6 @@ EXPECTED = {
         **staff(ALL),
         "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
     },
-    # the partner network: staff read it; a partner their own organisation and its operators
-    "social.network.role": {**staff(ALL), "partner": ALL},
-    "social.network.member": {
-        **staff(ALL),
-        "partner": lambda r: [("operator_ids.user_id", "=", r.uid)],
-    },
-    "social.network.operator": {
-        **staff(ALL),
-        "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
-    },
 }
 
 # Readable by a citizen or a partner without naming anyone: Odoo's reference data and the
