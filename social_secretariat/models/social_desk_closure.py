@@ -247,14 +247,21 @@ class SocialDeskClosure(models.Model):
             for appointment in appointments:
                 closure._notify_citizen(appointment)
             closure._workflow_write({"notified_date": fields.Datetime.now()})
-            closure.message_post(
-                body=self.env._(
-                    "The citizens of %(count)s appointments were told: %(names)s.",
-                    count=len(appointments),
-                    names=", ".join(appointments.mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
+            # the appointments' numbers only: every member of staff reads the closure, not
+            # every one may know who the citizens are
+            body = self.env._(
+                "The citizens of %(count)s appointments were told: %(names)s.",
+                count=len(appointments),
+                names=", ".join(appointments.mapped("name")),
             )
+            unreachable = appointments.filtered(lambda a: not a.partner_id.email)
+            if unreachable:
+                body += " " + self.env._(
+                    "Without an e-mail address (they see the message on the portal only, "
+                    "call them): %(names)s.",
+                    names=", ".join(unreachable.mapped("name")),
+                )
+            closure.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
 
     def action_view_appointments(self):

@@ -233,6 +233,14 @@ class TestDeskClosure(AppointmentCase):
             self.assertIn("Formazione del personale", message.body)
             self.assertIn(appointment.desk_id.name, message.body)
             self.assertEqual(message.author_id, self.company.partner_id)
+        note = closure.message_ids.filtered(lambda m: "were told" in m.body)
+        self.assertIn(
+            f"Without an e-mail address (they see the message on the portal only, "
+            f"call them): {hit_2.name}.",
+            note.body,
+            "Lucia has no e-mail",
+        )
+        self.assertNotIn("Mario", note.body, "numbers, not names")
         mario_message = hit.message_ids.filtered(lambda m: m.subtype_id == subtype)
         self.assertEqual(mario_message.partner_ids, self.person.partner_id, "sent to Mario")
         for appointment in elsewhere | later:
