@@ -114,7 +114,9 @@ class SocialMunicipality(models.Model):
         """Close the desks on the (new) patron days at once, not at the next monthly run.
         A changed day adds the new one; the leave of the old day stays until removed from the
         opening hours (it may already have been told to citizens)."""
-        self.env["social.holiday.sync"]._sync_holidays(self.company_id)
+        # sudo: resource's rules keep the leaves without a resource (a whole calendar's) to
+        # administrators; the patron day is the municipality's, which the user may edit
+        self.env["social.holiday.sync"].sudo()._sync_holidays(self.company_id.sudo())
 
     def _patron_date(self, year):
         """The patron saint's day in `year`, or None (not set, or 29 February in a common

@@ -135,7 +135,9 @@ class TestHolidays(AppointmentCase):
         self.desk_a.resource_calendar_id = self.hours.copy({"name": "Orari Pioltello (test)"})
         self.desk_b.resource_calendar_id = self.hours.copy({"name": "Orari Segrate (test)"})
         # the write closes the desks at once, no need to wait for the monthly run
-        self.pioltello.write({"patron_saint": "Sant'Andrea", "patron_day": 9, "patron_month": "12"})
+        self.pioltello.with_user(self.coordinator).write(
+            {"patron_saint": "Sant'Andrea", "patron_day": 9, "patron_month": "12"}
+        )
         leave = self.env["resource.calendar.leaves"].search(
             [("calendar_id", "=", self.desk_a.resource_calendar_id.id)]
         )
@@ -152,6 +154,35 @@ class TestHolidays(AppointmentCase):
             ),
             2,
             "nothing added twice",
+        )
+
+    def test_demo_patron_days(self):
+        """The demo desks close on their municipality's patron day; Segrate's (26 December)
+        is a national holiday already, and gets no second closed day."""
+        Leave = self.env["resource.calendar.leaves"]
+        pioltello = Leave.search(
+            [
+                (
+                    "calendar_id",
+                    "=",
+                    self.env.ref("social_secretariat.calendar_desk_pioltello_demo").id,
+                )
+            ]
+        )
+        self.assertIn(
+            "Festa patronale di Pioltello (Sant'Andrea apostolo)", pioltello.mapped("name")
+        )
+        self.assertFalse(
+            Leave.search(
+                [
+                    (
+                        "calendar_id",
+                        "=",
+                        self.env.ref("social_secretariat.calendar_desk_segrate_demo").id,
+                    ),
+                    ("name", "like", "Festa patronale"),
+                ]
+            )
         )
 
     def test_patron_day_not_on_shared_hours(self):
