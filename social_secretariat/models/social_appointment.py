@@ -740,7 +740,8 @@ class SocialAppointment(models.Model):
         self.ensure_one()
         desk = self.desk_id
         day, hour = self._local_day_and_time()
-        address = desk._address_text()
+        # computed outside the translated call: babel's extractor evaluates its arguments
+        address = f", {desk._address_text()}" if desk._address_text() else ""
         lines = [
             self.env._(
                 "Appointment %(name)s: %(topic)s.", name=self.name, topic=self.topic_id.name
@@ -749,7 +750,7 @@ class SocialAppointment(models.Model):
             self.env._(
                 "Where: %(desk)s%(address)s.",
                 desk=desk.name,
-                address=f", {address}" if address else "",
+                address=address,
             ),
         ]
         documents = self.topic_id.service_ids.document_ids
