@@ -2,7 +2,7 @@
 /* A citizen books an appointment from the portal, moves it to another time, then cancels it.
    The pages are in Italian: steps match classes, data-* attributes, names and links, and the
    names of the records the test creates. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_booking_tour", {
     url: "/social/book",
@@ -12,7 +12,8 @@ registry.category("web_tour.tours").add("social_booking_tour", {
             trigger: '.o_social_booking_step[data-step="1"]',
         },
         {
-            trigger: 'a.o_social_booking_choice[href^="/social/book/desk"]:contains("Colloquio tour online")',
+            trigger:
+                'a.o_social_booking_choice[href^="/social/book/desk"]:contains("Colloquio tour online")',
             run: "click",
         },
         {
@@ -20,7 +21,8 @@ registry.category("web_tour.tours").add("social_booking_tour", {
             trigger: '.o_social_booking_step[data-step="2"]',
         },
         {
-            trigger: 'a.o_social_booking_choice[href^="/social/book/day"]:contains("Sportello tour prenotazioni")',
+            trigger:
+                'a.o_social_booking_choice[href^="/social/book/day"]:contains("Sportello tour prenotazioni")',
             run: "click",
         },
         {
@@ -76,7 +78,8 @@ registry.category("web_tour.tours").add("social_booking_tour", {
         },
         {
             content: "Another time (its own is not offered)",
-            trigger: "form[action$='/reschedule'] button.o_social_reschedule_time[data-start]:first",
+            trigger:
+                "form[action$='/reschedule'] button.o_social_reschedule_time[data-start]:first",
             run: "click",
         },
         {

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 /* A citizen writes to the online desk from the portal; later reads the answer. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_online_request_tour", {
     url: "/my/social/requests/new",
@@ -50,7 +50,8 @@ registry.category("web_tour.tours").add("social_online_request_answer_tour", {
         },
         {
             content: "The answer of the social secretariat is in the conversation",
-            trigger: '#chatterRoot:shadow .o-mail-Message:contains("Vi richiamiamo domani alle 10")',
+            trigger:
+                '#chatterRoot:shadow .o-mail-Message:contains("Vi richiamiamo domani alle 10")',
         },
     ],
 });

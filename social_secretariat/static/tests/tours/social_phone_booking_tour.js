@@ -1,6 +1,6 @@
 /** @odoo-module **/
 /* An operator books an appointment on the phone with the booking assistant. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_phone_booking_tour", {
     url: "/odoo",
@@ -16,12 +16,14 @@ registry.category("web_tour.tours").add("social_phone_booking_tour", {
             run: "click",
         },
         {
-            trigger: '.o_main_navbar [data-menu-xmlid="social_secretariat.social_appointment_root_menu"]',
+            trigger:
+                '.o_main_navbar [data-menu-xmlid="social_secretariat.social_appointment_root_menu"]',
             run: "click",
         },
         {
             content: "Book an appointment",
-            trigger: '[data-menu-xmlid="social_secretariat.social_appointment_booking_wizard_menu"]',
+            trigger:
+                '[data-menu-xmlid="social_secretariat.social_appointment_booking_wizard_menu"]',
             run: "click",
         },
         {
@@ -67,7 +69,8 @@ registry.category("web_tour.tours").add("social_phone_booking_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=slot_id] input[type=radio]:first:checked",
+            trigger:
+                ".modal .o_field_widget[name=slot_id] input[type=radio]:first:checked",
         },
         {
             content: "Book",

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 /* An operator records an anonymous first contact, decodes the need, adds the suggested
    service and closes the session. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_session_tour", {
     url: "/odoo/action-social_secretariat.social_listening_session_action",
@@ -32,23 +32,25 @@ registry.category("web_tour.tours").add("social_session_tour", {
         },
         {
             content: "The catalogue suggests the service for that need",
-            trigger: '.o_notebook .nav-link[name=orientation]',
+            trigger: ".o_notebook .nav-link[name=orientation]",
             run: "click",
         },
         {
-            trigger: '.o_field_widget[name=suggested_service_ids] td:contains("Friendly visits (tour)")',
+            trigger:
+                '.o_field_widget[name=suggested_service_ids] td:contains("Friendly visits (tour)")',
         },
         {
             content: "Add the suggestions to the services the person is oriented to",
-            trigger: 'button[name=action_add_suggested_services]',
+            trigger: "button[name=action_add_suggested_services]",
             run: "click",
         },
         {
-            trigger: '.o_field_widget[name=service_ids] .o_tag:contains("Friendly visits (tour)")',
+            trigger:
+                '.o_field_widget[name=service_ids] .o_tag:contains("Friendly visits (tour)")',
         },
         {
             content: "Outcome",
-            trigger: '.o_notebook .nav-link[name=outcome]',
+            trigger: ".o_notebook .nav-link[name=outcome]",
             run: "click",
         },
         {
@@ -62,7 +64,8 @@ registry.category("web_tour.tours").add("social_session_tour", {
         },
         {
             content: "The session is done and read-only",
-            trigger: '.o_statusbar_status button.o_arrow_button_current[data-value=done]',
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current[data-value=done]",
         },
     ],
 });
