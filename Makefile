@@ -18,7 +18,7 @@ run: setup  ## Odoo with the addons and demo data at http://localhost:$(PORT)
 test: setup lint  ## every test (module, end-to-end, browser) on a throwaway database
 	@bash scripts/test.sh $(ARGS)
 
-# hooks to skip, e.g. `make lint SKIP_HOOKS=pylint-odoo-optional` (none by default)
+# hooks to skip, e.g. `make lint PENDING=pylint-odoo-optional` (none by default)
 PENDING ?=
 
 lint: setup  ## OCA 18.0 checks via pre-commit: ruff, pylint-odoo, oca-checks-*, prettier, eslint, README.rst
