@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_users
 from . import res_partner
 from . import social_rate_limit
+from . import social_workflow_mixin
 from . import social_municipality
 from . import social_desk
 from . import social_desk_closure

@@ -33,7 +33,7 @@ SLOT_FIELDS = {"start", "stop", "desk_id", "topic_id", "person_id", "operator_id
 class SocialAppointment(models.Model):
     _name = "social.appointment"
     _description = "Appointment (Appuntamento)"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "social.workflow.mixin"]
     _order = "start desc, id desc"
 
     # ------------------------------------------------------------
@@ -577,11 +577,6 @@ class SocialAppointment(models.Model):
                         desk=appointment.desk_id.name,
                     )
                 )
-
-    def _workflow_write(self, vals):
-        """Write workflow fields, once the action has checked the caller and the state."""
-        with guard.workflow():
-            return self.write(vals)
 
     def _check_state(self, allowed, message):
         """`message`: a translated sentence with %(name)s, saying why the action is refused."""

@@ -21,7 +21,7 @@ class SocialDeskClosure(models.Model):
 
     _name = "social.desk.closure"
     _description = "Desk closure"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "date_from desc, id desc"
 
     # ------------------------------------------------------------
@@ -170,11 +170,6 @@ class SocialDeskClosure(models.Model):
                 closure.desk_id,
                 self.env._("Only the staff of %(desk)s and the coordinators can close it."),
             )
-
-    def _workflow_write(self, vals):
-        """Write workflow fields, once the action has checked the caller and the state."""
-        with guard.workflow():
-            return self.write(vals)
 
     def action_confirm(self):
         """Close the desk: a time off on its opening hours, which the booking honours."""

@@ -22,7 +22,7 @@ class SocialOnlineRequest(models.Model):
 
     _name = "social.online.request"
     _description = "Online request (Richiesta online)"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "social.workflow.mixin"]
     _order = "id desc"
     # citizens answer in the portal chatter with read access to their own request
     _mail_post_access = "read"
@@ -332,11 +332,6 @@ class SocialOnlineRequest(models.Model):
     def _check_open(self):
         if any(request.state in ("converted", "closed") for request in self):
             raise UserError(self.env._("This request is already taken on or closed."))
-
-    def _workflow_write(self, vals):
-        """Write workflow fields, once the action has checked the caller and the state."""
-        with guard.workflow():
-            return self.write(vals)
 
     def action_assign_to_me(self):
         self._check_handler()

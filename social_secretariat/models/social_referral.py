@@ -31,7 +31,7 @@ OUTCOMES = [
 class SocialReferral(models.Model):
     _name = "social.referral"
     _description = "Referral (Invio / segnalazione)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -375,11 +375,6 @@ class SocialReferral(models.Model):
     # ------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------
-
-    def _workflow_write(self, vals):
-        """Write workflow fields, once the transition has checked the caller and the state."""
-        with guard.workflow():
-            return self.write(vals)
 
     def _check_sender(self):
         """Sending and cancelling are for the origin: who wrote or sent the referral, the staff

@@ -19,6 +19,7 @@ class SocialAppointmentBookingWizard(models.TransientModel):
     person, choose the topic, the desk and a day, pick a free time, read out the confirmation."""
 
     _name = "social.appointment.booking.wizard"
+    _inherit = ["social.workflow.mixin"]
     _description = "Book an appointment"
 
     state = fields.Selection([("search", "Search"), ("done", "Booked")], default="search")
@@ -89,10 +90,6 @@ class SocialAppointmentBookingWizard(models.TransientModel):
         guard.check_protected(self, vals, PROTECTED)
         self._check_links(vals)
         return super().write(vals)
-
-    def _workflow_write(self, vals):
-        with guard.workflow():
-            return self.write(vals)
 
     def _check_links(self, vals):
         # the person and the request are shown back by name: only records the user may read

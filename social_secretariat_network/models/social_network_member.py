@@ -21,7 +21,7 @@ class SocialNetworkMember(models.Model):
 
     _name = "social.network.member"
     _description = "Network member (Segretariato Sociale Diffuso)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.workflow.mixin"]
     _order = "name"
     _check_company_auto = True
 
@@ -207,10 +207,6 @@ class SocialNetworkMember(models.Model):
         if not guard.is_coordinator(self.env):
             raise AccessError(self.env._("Only a coordinator manages the members of the network."))
         self.check_access("write")
-
-    def _workflow_write(self, vals):
-        with guard.workflow():
-            return self.write(vals)
 
     def _check_protocol_in_force(self):
         today = fields.Date.context_today(self)
