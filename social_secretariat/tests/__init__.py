@@ -24,6 +24,7 @@ from . import test_reports
 from . import test_service_page_booking
 from . import test_session
 from . import test_slot_intervals
+from . import test_ast_guard
 from . import test_ui
 from . import test_workflow_guard
 from . import test_upload_policy

@@ -1,3 +1,4 @@
 from . import fiscal_code
 from . import guard
 from . import phone
+from . import ast_guard
