@@ -22,6 +22,8 @@
         "contacts",
         "resource",
         "phone_validation",
+        # OCA server-brand: the portal pages without "Powered by Odoo"
+        "portal_odoo_debranding",
     ],
     "data": [
         "security/social_secretariat_groups.xml",
@@ -80,6 +82,7 @@
         "demo/social_holiday_demo.xml",
         "demo/social_service_demo.xml",
         "demo/social_person_demo.xml",
+        "demo/social_story_demo.xml",
         "demo/social_online_request_demo.xml",
         "demo/social_appointment_topic_demo.xml",
     ],

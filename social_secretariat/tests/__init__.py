@@ -10,6 +10,7 @@ from . import test_need
 from . import test_partner_privacy
 from . import test_online_request_appointment
 from . import test_online_request_routing
+from . import test_portal_branding
 from . import test_performance
 from . import test_person
 from . import test_person_computes
