@@ -22,6 +22,8 @@
         "contacts",
         "resource",
         "phone_validation",
+        # installed with mail anyway: named so that the Apps menu it opens is closed after it
+        "base_install_request",
         # OCA server-brand: the portal pages without "Powered by Odoo"
         "portal_odoo_debranding",
     ],

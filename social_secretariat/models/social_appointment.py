@@ -498,15 +498,28 @@ class SocialAppointment(models.Model):
                 return new_ids
         raise SlotTakenError(self.env._("This time has just been taken, please choose another."))
 
+    def _event_name(self, organizer):
+        """Who and what, in the organizer's language: "Appointment – Mario Esposito (Income
+        support)". The person's name may stand there: the event is private, so only its
+        organizer and attendees read it (the operators serving the person, and the person);
+        colleagues see "Busy"."""
+        appointment = self.with_context(lang=organizer.lang or self.env.lang)
+        return appointment.env._(
+            "Appointment – %(person)s (%(topic)s)",
+            person=appointment.person_id.name,
+            topic=appointment.topic_id.name,
+        )
+
     def _event_values(self):
         self.ensure_one()
         desk = self.desk_id
         where = desk._address_text()
+        organizer = self.operator_ids[:1] or self.env.user
         return {
-            "name": f"{self.topic_id.name} – {self.person_id.name}",
+            "name": self._event_name(organizer),
             "start": self.start,
             "stop": self.stop,
-            "user_id": (self.operator_ids[:1] or self.env.user).id,
+            "user_id": organizer.id,
             "partner_ids": [
                 Command.set((self.operator_ids.partner_id | self.person_id.partner_id).ids)
             ],
@@ -551,6 +564,8 @@ class SocialAppointment(models.Model):
                 changed.update(start=values["start"], stop=values["stop"])
             if event.user_id.id != values["user_id"]:
                 changed["user_id"] = values["user_id"]
+            if event.name != values["name"]:
+                changed["name"] = values["name"]
             if event.partner_ids != appointment.operator_ids.partner_id | appointment.partner_id:
                 changed["partner_ids"] = values["partner_ids"]
             if not event.active:
@@ -748,7 +763,7 @@ class SocialAppointment(models.Model):
                 address=address,
             ),
         ]
-        documents = self.topic_id.service_ids.document_ids
+        documents = self.topic_id._documents_to_bring()
         if documents:
             lines.append(self.env._("Please bring:"))
             lines += [

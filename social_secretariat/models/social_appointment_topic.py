@@ -174,6 +174,17 @@ class SocialAppointmentTopic(models.Model):
             now + timedelta(days=self.horizon_days),
         )
 
+    def _documents_to_bring(self):
+        """The documents asked by the topic's services, each once: two services often ask for
+        the same one (an ID card), and the person should hear it once. Same name, same
+        document; the first one with a note keeps it."""
+        seen = {}
+        for document in self.service_ids.document_ids:
+            key = " ".join((document.name or "").split()).casefold()
+            if key not in seen or (document.note and not seen[key].note):
+                seen[key] = document
+        return self.env["social.service.document"].union(*seen.values())
+
     def _bookable_desks(self):
         """The desks where this topic can be booked online: open, with working hours (the
         booking pages and the service pages offer these)."""

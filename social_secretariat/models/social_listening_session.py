@@ -180,6 +180,10 @@ class SocialListeningSession(models.Model):
         # appointment's session): the person's name only for a user who may see it
         visible = guard.person_visible(self)
         for session in self:
+            if not session._origin.id or session.name in (False, "/"):
+                # a session still being written has no number: "/ – anonymous" told nothing
+                session.display_name = self.env._("New session")
+                continue
             if not session.person_id:
                 who = self.env._("anonymous")
             elif session in visible:

@@ -820,6 +820,31 @@ class SocialPerson(models.Model):
         return persons
 
     @api.model
+    def default_get(self, fields_list):
+        # "Create and edit..." from a person field passes the name typed there as default_name:
+        # the computed name would drop it, the first and last names take it
+        defaults = super().default_get(fields_list)
+        typed = self.env.context.get("default_name")
+        if (
+            typed
+            and isinstance(typed, str)
+            and not (defaults.get("first_name") or defaults.get("last_name"))
+        ):
+            first_name, last_name = self._split_name(typed)
+            if "first_name" in fields_list:
+                defaults["first_name"] = first_name
+            if "last_name" in fields_list:
+                defaults["last_name"] = last_name
+        return defaults
+
+    @api.model
+    def name_create(self, name):
+        # quick create from a person field: the name typed there, split as everywhere else
+        first_name, last_name = self._split_name(name)
+        person = self.create({"first_name": first_name, "last_name": last_name})
+        return person.id, person.display_name
+
+    @api.model
     def _split_name(self, name):
         """(first name, last name) of a full name as typed: the first word is the first name,
         the others the last name ("Maria De Luca": Maria, De Luca); a single word is both.

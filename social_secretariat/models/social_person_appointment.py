@@ -30,6 +30,7 @@ class SocialPerson(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Book an appointment"),
             "res_model": "social.appointment.booking.wizard",
             "view_mode": "form",
             "target": "new",

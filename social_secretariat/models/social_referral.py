@@ -688,8 +688,15 @@ class SocialReferral(models.Model):
     # ------------------------------------------------------------
 
     def _open_transition_wizard(self, transition):
+        # the dialog's title says what it does (without a name the client shows "Odoo")
+        titles = {
+            "close": self.env._("Close the referral"),
+            "reject": self.env._("Reject the referral"),
+            "cancel": self.env._("Cancel the referral"),
+        }
         return {
             "type": "ir.actions.act_window",
+            "name": titles[transition],
             "res_model": "social.referral.transition",
             "view_mode": "form",
             "target": "new",

@@ -91,6 +91,7 @@ class SocialPhoneLog(models.TransientModel):
         self.env["social.listening.session"].create(self._session_values()).action_done()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Quick phone log"),
             "res_model": self._name,
             "view_mode": "form",
             "target": "new",
