@@ -4,8 +4,8 @@ actions, then dated back over the last twelve months. Deterministic for a given 
 
 Not part of the addon: `scripts/run.sh` runs it once after the first installation (and
 `scripts/test.sh` on the test database), through `python -m ss_seed history`. It needs the
-addon's demo records (users, desks, services, the story persons of
-demo/social_person_demo.xml)."""
+addon's demo records (users, desks, services); the stories of the story persons are demo
+records of the addon (demo/social_story_demo.xml), around which this draws the volume."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -18,7 +18,6 @@ from .names import phone_number, real_fiscal_code
 from .persons import PersonsMixin
 from .planning import PlanningMixin
 from .records import RecordsMixin
-from .stories import StoriesMixin
 
 ROME = pytz.timezone("Europe/Rome")
 XMLID = "social_secretariat.%s"
@@ -29,28 +28,41 @@ def generate(env, persons=60, sessions=300, referrals=40, seed=42):
     """Create `persons` persons, `sessions` listening sessions and `referrals` referrals (in
     every state) spread over the last twelve months, as the superuser. Runs once: returns
     False without doing anything when it ran before, when the demo data is not installed,
-    or when the demo Ambito already has sessions."""
+    or when the demo Ambito already has sessions besides the demo stories'."""
     params = env["ir.config_parameter"].sudo()
     company = env.ref("base.main_company")
     if params.get_param(MARKER) or not env.ref(
         XMLID % "desk_pioltello_demo", raise_if_not_found=False
     ):
         return False
+    # the demo stories (demo/social_story_demo.xml) are part of the history's volume
+    story_data = (
+        env["ir.model.data"]
+        .sudo()
+        .search(
+            [
+                ("module", "=", "social_secretariat"),
+                ("model", "in", ("social.listening.session", "social.referral")),
+            ]
+        )
+    )
+    stories = story_data.filtered(lambda d: d.model == "social.listening.session").mapped("res_id")
+    story_referrals = len(story_data) - len(stories)
     if (
         env["social.listening.session"]
         .sudo()
-        .search_count([("company_id", "=", company.id)], limit=1)
+        .search_count([("company_id", "=", company.id), ("id", "not in", stories)], limit=1)
     ):
         params.set_param(MARKER, "already had sessions")  # a history of its own: keep it
         return False
     env = env["res.company"].sudo().with_company(company).env
     gen = HistoryGenerator(env, random.Random(seed), company)
-    gen.run(persons, sessions, referrals)
+    gen.run(persons, max(sessions - len(stories), 0), max(referrals - story_referrals, 0))
     params.set_param(MARKER, fields.Datetime.to_string(gen.now))
     return True
 
 
-class HistoryGenerator(PersonsMixin, PlanningMixin, StoriesMixin, RecordsMixin):
+class HistoryGenerator(PersonsMixin, PlanningMixin, RecordsMixin):
     """Holds the state of one generation; all records are created as the superuser, with
     the demo staff as their authors."""
 
@@ -156,9 +168,8 @@ class HistoryGenerator(PersonsMixin, PlanningMixin, StoriesMixin, RecordsMixin):
 
     def run(self, n_persons, n_sessions, n_referrals):
         stories = self.story_persons()
-        others = self.create_random_persons(max(n_persons - len(stories), 0))
-        self.plan_story(stories)
-        self.plan_referral_sessions(others, n_referrals - len(self.referral_specs))
+        others = self.create_random_persons(max(n_persons - stories, 0))
+        self.plan_referral_sessions(others, n_referrals)
         anonymous = sum(1 for spec in self.session_specs if not spec["vals"]["person_id"])
         self.plan_random_sessions(
             others, n_sessions - len(self.session_specs), round(n_sessions * 0.15) - anonymous
@@ -166,4 +177,4 @@ class HistoryGenerator(PersonsMixin, PlanningMixin, StoriesMixin, RecordsMixin):
         self.create_sessions()
         self.create_consents()
         self.create_referrals()
-        self.finish(stories)
+        self.finish()

@@ -72,7 +72,8 @@ class PlanningMixin:
             if code not in codes:
                 codes.append(code)
         if extra < 0.15:
-            code = rng.choice([c for c in self.needs if c.startswith(rng.choice(areas) + ".")])
+            area = rng.choice(areas)  # once: inside the comprehension it was drawn per need
+            code = rng.choice([c for c in self.needs if c.startswith(area + ".")])
             if code not in codes:
                 codes.append(code)
         return codes
@@ -180,8 +181,6 @@ class PlanningMixin:
         state of the referral: closed ones long ago, fresh ones this week."""
         rng = self.rng
         count = max(count, 0)
-        for spec in self.session_specs:
-            spec["fixed"] = True  # the stories stay as written
         plan = (
             [("draft", 0, 9)] * 4
             + [("sent_overdue", 25, 70)] * 4

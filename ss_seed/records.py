@@ -18,7 +18,7 @@ class RecordsMixin:
         referral_sessions = {id(r["session"]) for r in self.referral_specs}
         candidates = [
             s for s in specs
-            if s["state"] == "done" and not s.get("fixed") and id(s) not in referral_sessions
+            if s["state"] == "done" and id(s) not in referral_sessions
         ]  # fmt: skip
         wanted = max(round(len(specs) * 0.15) - sum(1 for s in specs if s["state"] == "draft"), 0)
         recent = [s for s in candidates if s["vals"]["date"] > self.now - timedelta(days=30)]
@@ -55,14 +55,6 @@ class RecordsMixin:
                 spec["record"] = record
         done = Session.browse([s["record"].id for s in specs if s["state"] == "done"])
         done.with_context(**self.QUIET).action_done()
-        for spec in specs:
-            if spec.get("link_person"):
-                spec["record"].with_context(**self.QUIET).write(
-                    {"person_id": spec["link_person"].id}
-                )
-                self.person_info[spec["link_person"].id]["first"] = min(
-                    self.person_info[spec["link_person"].id]["first"], spec["vals"]["date"]
-                )
         self.session_specs = specs
         self.backdate(
             "social_listening_session", [(s["record"].id, s["vals"]["date"]) for s in specs]
@@ -81,14 +73,6 @@ class RecordsMixin:
         }
         referred = {r["person"].id for r in self.referral_specs if r["consent"]}
         partnered = {r["person"].id for r in self.referral_specs if r["partner"]}
-        samira = self.referral_specs and next(
-            (
-                r["person"]
-                for r in self.referral_specs
-                if r["urgency"] == "emergency" and not r["consent"]
-            ),
-            None,
-        )
         vals_list = []
         for person_id, info in self.person_info.items():
             first = info["first"]
@@ -96,8 +80,6 @@ class RecordsMixin:
                 continue
             person = self.env["social.person"].browse(person_id)
             day = first.date()
-            if samira and person == samira:
-                day = min(day + timedelta(days=3), self.today)
             channel = (
                 "portal"
                 if person.partner_id == citizen
@@ -340,7 +322,7 @@ class RecordsMixin:
                 ),
             ))  # fmt: skip
 
-    def finish(self, stories):
+    def finish(self):
         # the persons' files were opened at their first contact
         firsts = [(pid, info["first"]) for pid, info in self.person_info.items() if info["first"]]
         self.backdate("social_person", firsts)
