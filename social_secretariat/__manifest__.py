@@ -64,6 +64,7 @@
         "views/social_desk_closure_views.xml",
         "views/social_online_request_views.xml",
         "views/portal_templates.xml",
+        "views/portal_subject_data_templates.xml",
         "views/auth_signup_templates.xml",
         "views/portal_booking_templates.xml",
         "report/social_report_layout.xml",
@@ -71,6 +72,7 @@
         "report/social_referral_report.xml",
         "report/social_consent_report.xml",
         "report/social_appointment_report.xml",
+        "report/social_person_subject_data_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1098,7 +1098,7 @@ class SocialPerson(models.Model):
             raise UserError(self.env._("Only a coordinator can do this."))
 
     def action_export_subject_data(self):
-        """Data-subject access (GDPR art. 15): everything held about the person, as JSON.
+        """Data-subject access (GDPR art. 15, 20): everything held about the person, as JSON.
         Streamed by a coordinator-only route and never stored: a stored copy would outlive an
         anonymisation and be readable by whoever reads the file."""
         self._check_coordinator()
@@ -1106,6 +1106,17 @@ class SocialPerson(models.Model):
         return {
             "type": "ir.actions.act_url",
             "url": f"/social/person/{self.id}/subject-data",
+            "target": "self",
+        }
+
+    def action_print_subject_data(self):
+        """The same answer, printed for the person to read (labels, local times): see
+        report/social_person_subject_data_report.xml. Streamed by the same route."""
+        self._check_coordinator()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/social/person/{self.id}/subject-data/pdf",
             "target": "self",
         }
 

@@ -30,3 +30,4 @@ from . import test_ui
 from . import test_workflow_guard
 from . import test_upload_policy
 from . import test_holidays
+from . import test_subject_data_pdf
