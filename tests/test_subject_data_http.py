@@ -60,6 +60,8 @@ def test_citizen_downloads_own_data_from_the_portal(odoo_server):
     for session in data["sessions"]:
         assert "confidential_notes" not in session, "the staff's notes stay with the staff"
         assert set(session["channel"]) == {"code", "label"}
+    for entry in data["access_log"]:
+        assert "user_id" not in entry, "not which employee read the file"
 
 
 def test_another_citizens_data_is_refused(odoo_server, mario_id):

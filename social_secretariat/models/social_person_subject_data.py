@@ -29,6 +29,10 @@ REFERRAL_FIELDS = [
 ]  # fmt: skip
 CONSENT_FIELDS = ["purpose", "legal_basis", "date_given", "date_withdrawn", "channel", "state"]
 LOG_FIELDS = ["date", "user_id", "event", "details"]
+# Left out of the answer the citizen downloads: who of the staff consulted the file (the
+# employees' identity is not due to the data subject, CJEU C-579/21; when it is needed, a
+# coordinator hands it over on request).
+OWN_HIDDEN = {"access_log": {"user_id"}}
 
 
 class SocialPersonSubjectData(models.AbstractModel):
@@ -82,8 +86,9 @@ class SocialPersonSubjectData(models.AbstractModel):
         """The sections of the export as the reader may have them, and the records read in
         the environment that may read them. A citizen reads their own file with sudo (the
         portal reads only their name of it: models/portal_access.py) but not the fields
-        that staff groups restrict (the confidential notes): those a coordinator hands over
-        on request, after checking what they say about others (art. 15(4) GDPR)."""
+        that staff groups restrict (the confidential notes) nor those of OWN_HIDDEN: those a
+        coordinator hands over on request, after checking what they say about others
+        (art. 15(4) GDPR)."""
         self._check_reader(person)
         person = person.with_env(self.env)
         if not self._own(person):
@@ -91,7 +96,15 @@ class SocialPersonSubjectData(models.AbstractModel):
         # sudo: the citizen's own file, whose fields the portal may not read (see above)
         sections = self.sudo()._sections(person.sudo())
         return [
-            (key, records, [n for n in names if not records._fields[n].groups])
+            (
+                key,
+                records,
+                [
+                    n
+                    for n in names
+                    if not records._fields[n].groups and n not in OWN_HIDDEN.get(key, ())
+                ],
+            )
             for key, records, names in sections
         ]
 

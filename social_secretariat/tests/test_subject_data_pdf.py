@@ -133,6 +133,7 @@ class TestSubjectDataPdf(AppointmentCase):
         self.assertEqual(session["operator_ids"], ["Operator A"])
         self.assertEqual(session["confidential_notes"], "Nota riservata: debiti di gioco")
         self.assertEqual(data["consents"][0]["purpose"]["code"], "services")
+        self.assertIn("user_id", data["access_log"][0], "the coordinator has who read the file")
 
     def test_the_person_has_their_own_data_without_staff_notes(self):
         subject_data = self.env_of(self.citizen)["social.person.subject.data"]
@@ -143,6 +144,8 @@ class TestSubjectDataPdf(AppointmentCase):
         self.assertEqual(data["sessions"][0]["request"], "Non riesco a pagare l'affitto di marzo")
         self.assertNotIn("confidential_notes", data["sessions"][0])
         self.assertNotIn("debiti di gioco", text)
+        self.assertTrue(data["access_log"])
+        self.assertNotIn("user_id", data["access_log"][0], "not which employee read the file")
         _name, pdf = subject_data._export_pdf(person)
         self.assertGreater(len(PdfFileReader(io.BytesIO(pdf)).pages), 0)
         text = self.html(self.citizen)
