@@ -64,6 +64,7 @@ def ids(admin):
         "first": xmlid(admin, "appointment_topic_first_interview_demo"),
         "adi": xmlid(admin, "appointment_topic_adi_demo"),
         "segrate": xmlid(admin, "desk_segrate_demo"),
+        "phone": xmlid(admin, "desk_phone_demo"),
         "person": admin.call(
             "social.person",
             "search",
@@ -168,7 +169,7 @@ def test_crafted_confirmation_is_refused(odoo_server, admin, ids, booked, case):
     start = datetime.strptime(booked["start"], DT)
     # "now" as the server sees it: the Date header of its answer (UTC)
     now = parsedate_to_datetime(citizen.get("/my").headers["Date"]).replace(tzinfo=None)
-    topic = ids["bonus"]
+    topic, desk = ids["bonus"], ids["segrate"]
     crafted = {
         "off_grid": start + timedelta(minutes=10),
         "past": start - timedelta(days=((start - now).days + 7)),
@@ -178,14 +179,15 @@ def test_crafted_confirmation_is_refused(odoo_server, admin, ids, booked, case):
         "not_offered": start,
     }[case]
     if case == "not_offered":
-        topic = ids["first"]  # the first interview is held only in Pioltello
+        # the first interview is held at the municipalities' desks, not on the phone line
+        topic, desk = ids["first"], ids["phone"]
     token = citizen.csrf_token("/my/social/requests/new")
     response = citizen.post(
         "/social/book/confirm",
         data={
             "csrf_token": token,
             "topic": topic,
-            "desk": ids["segrate"],
+            "desk": desk,
             "start": crafted.strftime(DT),
             "privacy": "1",
         },

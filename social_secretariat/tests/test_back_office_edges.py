@@ -4,10 +4,12 @@ worker's received referrals, the name typed carried into a new person, a new ses
 no Apps menu for staff, dialog titles, calendar entries that say who and what, documents to
 bring said once."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -251,3 +253,43 @@ class TestBackOfficeEdges(AppointmentCase):
         self.assertEqual(text.lower().count("carta d'identità"), 1, text)
         self.assertIn("(valida)", text)
         self.assertIn("ISEE", text)
+
+    def test_demo_general_topics_at_every_municipality(self):
+        """The demo Ambito's five municipalities each have a desk offering the general topics
+        (the first interview, bonus information), with free times to book."""
+        ref = self.env.ref
+        general = ref("social_secretariat.appointment_topic_first_interview_demo") | ref(
+            "social_secretariat.appointment_topic_bonus_demo"
+        )
+        municipalities = self.env["social.municipality"].search(
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        ref(f"social_secretariat.municipality_{name}_demo").id
+                        for name in (
+                            "pioltello",
+                            "segrate",
+                            "vimodrone",
+                            "rodano",
+                            "cassina_de_pecchi",
+                        )
+                    ],
+                )
+            ]
+        )
+        self.assertEqual(len(municipalities), 5)
+        now = fields.Datetime.now()
+        for municipality in municipalities:
+            desks = self.env["social.desk"].search(
+                [("municipality_id", "=", municipality.id), ("kind", "=", "front_office")]
+            )
+            for topic in general:
+                with self.subTest(municipality=municipality.name, topic=topic.name):
+                    offered = topic._bookable_desks() & desks
+                    self.assertTrue(offered)
+                    slots = topic._get_free_slots(
+                        offered[:1], now + timedelta(days=2), now + timedelta(days=28)
+                    )
+                    self.assertTrue(slots, "a desk that offers a topic has times to book")
