@@ -224,20 +224,23 @@ class TestBackOfficeEdges(AppointmentCase):
 
     @freeze_time("2026-03-23 08:10:00")
     def test_calendar_entry_says_who_and_what(self):
+        # the entry is named in its organizer's language: Italian here, whatever the defaults
+        (self.operator_b | self.env.user).lang = "it_IT"
         appointment = self.book("2026-03-25 09:00", operators=self.operator_b)
         event = appointment.calendar_event_id
-        self.assertEqual(event.name, "Appointment – Mario Rossi (Informazioni (test))")
+        self.assertEqual(event.name, "Appuntamento – Mario Rossi (Informazioni (test))")
         # the organizer reads it; a colleague who is not invited sees "Busy", not the person
         self.env.invalidate_all()
         self.assertEqual(
-            event.with_user(self.operator_b).name, "Appointment – Mario Rossi (Informazioni (test))"
+            event.with_user(self.operator_b).name,
+            "Appuntamento – Mario Rossi (Informazioni (test))",
         )
         self.env.invalidate_all()
         self.assertNotIn("Mario Rossi", event.with_user(self.operator_a).name)
         # the topic renamed: the entry follows at the next change
         self.topic.name = "Bonus e contributi (test)"
         appointment._sync_calendar_event()
-        self.assertEqual(event.name, "Appointment – Mario Rossi (Bonus e contributi (test))")
+        self.assertEqual(event.name, "Appuntamento – Mario Rossi (Bonus e contributi (test))")
 
     @freeze_time("2026-03-23 08:10:00")
     def test_documents_to_bring_read_once(self):
