@@ -307,7 +307,7 @@ class SocialAppointmentSlotEngine(models.AbstractModel):
         # whoever books (a portal citizen, an operator of another desk); nothing is disclosed
         resources = (
             self.env["resource.resource"]
-            .sudo()
+            .sudo()  # colleagues' working times: see above
             .search_fetch(
                 [
                     ("user_id", "in", list(staff)),
@@ -332,6 +332,7 @@ class SocialAppointmentSlotEngine(models.AbstractModel):
         for calendar, calendar_resources in by_calendar.items():
             if not calendar:
                 continue
+            # sudo: the calendars and leaves of colleagues (see above); only intervals come out
             intervals = calendar.sudo()._work_intervals_batch(
                 pytz.utc.localize(start),
                 pytz.utc.localize(stop),

@@ -183,7 +183,7 @@ class SocialDeskClosure(models.Model):
             # administrators; the desk's staff may close their desk (checked above)
             leave = (
                 self.env["resource.calendar.leaves"]
-                .sudo()
+                .sudo()  # leaves of a whole calendar: administrators only (see above)
                 .with_company(closure.company_id)
                 .create(
                     {

@@ -222,7 +222,7 @@ class SocialOnlineRequest(models.Model):
         # staff fields, and the request is routed whoever writes it
         person = self.sudo().person_id or self.sudo().partner_id.social_person_id
         municipality = person.domicile_municipality_id or person.residence_municipality_id
-        city = (self.sudo().partner_id.city or "").strip()
+        city = (self.sudo().partner_id.city or "").strip()  # sudo: as above
         if not municipality and city:
             municipality = (
                 self.env["social.municipality"]
@@ -246,6 +246,7 @@ class SocialOnlineRequest(models.Model):
         self.message_subscribe(partner_ids=team.partner_id.ids)
         municipality = self._requester_municipality()
         local = team.filtered(
+            # sudo: the citizen who writes cannot read the staff's desks
             lambda user: municipality
             and municipality in user.sudo().social_desk_ids.municipality_id
         )

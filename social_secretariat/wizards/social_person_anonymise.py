@@ -140,6 +140,7 @@ class SocialPersonAnonymise(models.TransientModel):
                 ("mail.activity", "res_model"),
                 ("ir.attachment", "res_model"),
             ):
+                # sudo: every message, activity and file of the record goes, whoever wrote it
                 self.env[model].sudo().search(
                     [(field, "=", records._name), ("res_id", "in", records.ids)]
                 ).unlink()

@@ -78,7 +78,7 @@ class SocialNetworkOperator(models.Model):
     def _compute_portal_access(self):
         # sudo: the user's active flag and groups, shown to the coordinator as a yes/no
         for line in self:
-            user = line.user_id.sudo().with_context(active_test=False)
+            user = line.user_id.sudo().with_context(active_test=False)  # as said above
             line.portal_access = bool(user.active and user.has_group(PARTNER_GROUP))
 
     @api.constrains("partner_id", "member_id", "user_id")
@@ -155,7 +155,7 @@ class SocialNetworkOperator(models.Model):
         if not lines:
             return
         others = (
-            self.sudo()
+            self.sudo()  # other members' lines: see above
             .search([("user_id", "in", lines.user_id.ids), ("id", "not in", self.ids)])
             .filtered(lambda line: line.member_id.is_active)
         )

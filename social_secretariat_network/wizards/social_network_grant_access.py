@@ -84,7 +84,7 @@ class SocialNetworkGrantAccess(models.TransientModel):
             body=self.env._(
                 "Portal access granted to %(person)s (%(login)s).",
                 person=partner.name,
-                login=user.sudo().login,
+                login=user.sudo().login,  # sudo: a coordinator may not read users' logins
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -104,13 +104,14 @@ class SocialNetworkGrantAccess(models.TransientModel):
                     )
                 )
             if self.partner_id.email != email:
+                # sudo: no ACL gives internal users write access on contacts (as in the core)
                 self.partner_id.sudo().email = email
             return self.partner_id
         if not (self.name or "").strip():
             raise UserError(self.env._("Full name: say who gets the access."))
         return (
             self.env["res.partner"]
-            .sudo()
+            .sudo()  # sudo: a coordinator has no right to create contacts
             .create(
                 {
                     "name": self.name.strip(),
@@ -174,7 +175,7 @@ class SocialNetworkGrantAccess(models.TransientModel):
         # sudo: the signup token and the mail of another user
         user = user.sudo()
         user.partner_id.signup_prepare(signup_type="signup")
-        template = self.env.ref("auth_signup.set_password_email").sudo()
+        template = self.env.ref("auth_signup.set_password_email").sudo()  # a system template
         template.send_mail(
             user.id,
             email_values={"email_to": user.email, "recipient_ids": [], "partner_ids": []},
