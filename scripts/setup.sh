@@ -113,7 +113,7 @@ find_python() {
     return 1
 }
 
-stamp="$(cat "$ROOT/requirements.txt" | sha256sum | cut -c1-16)-$(echo "$src" | sha256sum | cut -c1-8)"
+stamp="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-oca.txt" | sha256sum | cut -c1-16)-$(echo "$src" | sha256sum | cut -c1-8)"
 if [ -x "$PY" ] && [ "$(cat "$VENV/.stamp" 2>/dev/null)" = "$stamp" ]; then
     exit 0
 fi
@@ -131,5 +131,7 @@ say "Installing Odoo from $src (editable)"
 "$PY" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$src"
 "$PY" -c 'import odoo.release as r; assert r.version_info[:2] == (18, 0), r.version' \
     || die "the virtual environment does not import Odoo 18.0"
+say "Installing the OCA addons the addons depend on (requirements-oca.txt)"
+"$PY" -m pip install --quiet --disable-pip-version-check --no-deps -r "$ROOT/requirements-oca.txt"
 echo "$stamp" > "$VENV/.stamp"
 say "Environment ready"
