@@ -72,6 +72,31 @@ def test_bad_input_is_explained_and_nothing_is_lost(odoo_server):
     )
 
 
+def test_a_call_back_asks_for_the_number(odoo_server):
+    """Anna has no phone on her contact: choosing "Telefono" without a number brings the form
+    back asking for it (nothing saved); with one, the staff read it on the request."""
+    citizen = as_user(odoo_server, "cittadina")
+    subject = "Richiamatemi per il centro estivo"
+    missing = send_request(citizen, subject=subject, preferred_channel="phone", callback_phone="")
+    assert "/my/social/requests/new" in missing.url
+    assert 'id="social_callback_phone_error"' in missing.text
+    assert subject in missing.text  # what was typed comes back
+    admin = as_user(odoo_server, "admin")
+    assert not admin.call("social.online.request", "search", [("subject", "=", subject)])
+    sent = send_request(
+        citizen, subject=subject, preferred_channel="phone", callback_phone="+39 347 123 4567"
+    )
+    assert re.search(r"/my/social/requests/(\d+)", sent.url), sent.url
+    [record] = admin.call(
+        "social.online.request",
+        "search_read",
+        [("subject", "=", subject)],
+        ["callback_phone", "preferred_channel"],
+    )
+    assert record["callback_phone"] == "+39 347 123 4567"
+    assert record["preferred_channel"] == "phone"
+
+
 def test_post_without_csrf_token_is_refused(odoo_server):
     citizen = as_user(odoo_server, "cittadino")
     response = citizen.post("/my/social/requests/new", data={"subject": "x", "message": "y"})

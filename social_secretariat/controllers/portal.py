@@ -161,6 +161,7 @@ class SocialPortal(portal.CustomerPortal):
         channel = post.get("preferred_channel") or "portal"
         if channel not in ("phone", "email", "portal"):
             error["preferred_channel"] = request.env._("Choose how we should contact you.")
+        phone = self._social_callback_phone(channel, post, error)
         time = post.get("preferred_time") or "any"
         if time not in ("morning", "afternoon", "any"):
             error["preferred_time"] = request.env._("Choose when we should contact you.")
@@ -182,6 +183,7 @@ class SocialPortal(portal.CustomerPortal):
                             "need_id": area.id,
                             "preferred_channel": channel,
                             "preferred_time": time,
+                            "callback_phone": phone,
                             "partner_id": partner.id,
                             "person_id": person.id,
                             "company_id": request.env.user.company_id.id,
@@ -199,6 +201,19 @@ class SocialPortal(portal.CustomerPortal):
                 self._social_request_form_values(error=error, data=data),
             )
         return request.redirect(f"{record.access_url}?created=1")
+
+    def _social_callback_phone(self, channel, post, error):
+        """The number to call back: typed on the form, else the citizen's own (their contact);
+        required when they chose to be called."""
+        partner = request.env.user.partner_id
+        phone = (post.get("callback_phone") or "").strip()[:32]
+        if not phone and channel == "phone":
+            phone = partner.phone or partner.mobile or ""
+        if channel == "phone" and sum(char.isdigit() for char in phone) < 6:
+            error["callback_phone"] = request.env._(
+                "You chose to be called: write the phone number to call you back on."
+            )
+        return phone or False
 
     def _social_create_request(self, values, attachments):
         partner = request.env.user.partner_id

@@ -45,6 +45,10 @@ class SocialOnlineRequest(models.Model):
         default="any",
         required=True,
     )
+    callback_phone = fields.Char(
+        string="Phone to call back",
+        help="Asked on the portal when the citizen chooses to be called.",
+    )
     partner_id = fields.Many2one(
         "res.partner", string="Requester", required=True, index=True, ondelete="restrict"
     )
