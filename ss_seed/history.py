@@ -29,6 +29,7 @@ def generate(env, persons=60, sessions=300, referrals=40, seed=42):
     every state) spread over the last twelve months, as the superuser. Runs once: returns
     False without doing anything when it ran before, when the demo data is not installed,
     or when the demo Ambito already has sessions besides the demo stories'."""
+    # sudo (here and below): a generator run by the developer on their own database
     params = env["ir.config_parameter"].sudo()
     company = env.ref("base.main_company")
     if params.get_param(MARKER) or not env.ref(
@@ -38,7 +39,7 @@ def generate(env, persons=60, sessions=300, referrals=40, seed=42):
     # the demo stories (demo/social_story_demo.xml) are part of the history's volume
     story_data = (
         env["ir.model.data"]
-        .sudo()
+        .sudo()  # sudo: a generator script, not a user
         .search(
             [
                 ("module", "=", "social_secretariat"),
@@ -50,12 +51,12 @@ def generate(env, persons=60, sessions=300, referrals=40, seed=42):
     story_referrals = len(story_data) - len(stories)
     if (
         env["social.listening.session"]
-        .sudo()
+        .sudo()  # sudo: a generator script, not a user
         .search_count([("company_id", "=", company.id), ("id", "not in", stories)], limit=1)
     ):
         params.set_param(MARKER, "already had sessions")  # a history of its own: keep it
         return False
-    env = env["res.company"].sudo().with_company(company).env
+    env = env["res.company"].sudo().with_company(company).env  # sudo: a generator script
     gen = HistoryGenerator(env, random.Random(seed), company)
     gen.run(persons, max(sessions - len(stories), 0), max(referrals - story_referrals, 0))
     params.set_param(MARKER, fields.Datetime.to_string(gen.now))

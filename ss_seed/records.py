@@ -50,6 +50,7 @@ class RecordsMixin:
             creator = self.env["res.users"].browse(spec["vals"]["operator_ids"][0][2][0])
             by_creator.setdefault(creator, []).append(spec)
         for creator, group in by_creator.items():
+            # as the operator, sudo: the dates of the past are set, which no action writes
             records = Session.with_user(creator).sudo().create([s["vals"] for s in group])
             for spec, record in zip(group, records, strict=True):
                 spec["record"] = record
@@ -144,7 +145,7 @@ class RecordsMixin:
             spec["sender"] = sender
             spec["record"] = (
                 Referral.with_user(sender)
-                .sudo()
+                .sudo()  # as the sender; sudo: the generator sets the past dates
                 .with_context(mail_create_nosubscribe=True)
                 .create(vals)
             )
@@ -163,7 +164,12 @@ class RecordsMixin:
             ):
                 before = self.last_message_id()
                 fix = self.run_referral_step(
-                    referral.with_user(user).sudo(), step, spec, moment, dates
+                    # as the user; sudo: the generator sets the past dates
+                    referral.with_user(user).sudo(),
+                    step,
+                    spec,
+                    moment,
+                    dates,
                 )
                 if fix:
                     body_fixes.append((referral.id, before, *fix))

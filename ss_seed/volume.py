@@ -51,7 +51,7 @@ DESKS = [
 
 
 def setup_of(env):
-    raw = env["ir.config_parameter"].sudo().get_param(SETUP_KEY)
+    raw = env["ir.config_parameter"].sudo().get_param(SETUP_KEY)  # sudo: a bench script
     if not raw:
         sys.exit(f"{env.cr.dbname}: no {SETUP_KEY}: run the small phase first")
     return json.loads(raw)

@@ -230,7 +230,7 @@ class SocialOnlineRequest(models.Model):
         if not municipality and city:
             municipality = (
                 self.env["social.municipality"]
-                .sudo()
+                .sudo()  # sudo: routing reads municipalities whoever writes (see above)
                 .search(
                     [("name", "=ilike", city), ("company_id", "in", [self.company_id.id, False])],
                     limit=1,
@@ -250,8 +250,8 @@ class SocialOnlineRequest(models.Model):
         self.message_subscribe(partner_ids=team.partner_id.ids)
         municipality = self._requester_municipality()
         local = team.filtered(
-            # sudo: the citizen who writes cannot read the staff's desks
             lambda user: municipality
+            # sudo: the citizen who writes cannot read the staff's desks
             and municipality in user.sudo().social_desk_ids.municipality_id
         )
         recipients = (local or team).partner_id

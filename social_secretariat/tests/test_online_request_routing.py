@@ -31,7 +31,7 @@ class TestOnlineRequestRouting(SocialCase):
         return (
             self.env["social.online.request"]
             .with_user(citizen)
-            .sudo()
+            .sudo()  # as the portal controller does (staff fields set by the server)
             .create(
                 {
                     "subject": "Bollette arretrate",

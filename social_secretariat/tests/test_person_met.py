@@ -92,7 +92,7 @@ class TestPersonMet(AppointmentCase):
         return (
             self.env["social.online.request"]
             .with_user(self.citizen)
-            .sudo()
+            .sudo()  # as the portal controller does (staff fields set by the server)
             .create(
                 {
                     "subject": "Affitto arretrato",

@@ -24,6 +24,7 @@ class TestNetworkMember(NetworkCase):
         self.assertEqual(member.suspension_reason, "Sede chiusa")
         self.assertIn("Sede chiusa", member.message_ids[0].body)
         self.env.cr.precommit.run()  # tracking is written at commit
+        # sudo: the test reads the tracking values, not a user
         tracked = member.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("state", tracked)
         with self.assertRaises(UserError):
