@@ -26,6 +26,7 @@
         "views/social_desk_views.xml",
         "wizards/social_network_wizard_views.xml",
         "views/social_network_menus.xml",
+        "views/portal_network_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -350,6 +350,20 @@ class SocialNetworkMember(models.Model):
             )
 
     # ------------------------------------------------------------
+    # For the partner portal and the partners' records
+    # ------------------------------------------------------------
+
+    @api.model
+    def _of_current_partner(self):
+        """The organisation of the signed-in partner operator, or an empty recordset.
+
+        No sudo: the partner rule on this model leaves an operator their own organisation
+        only, so the search answers exactly that (staff users get nothing here)."""
+        if not self.env.user.has_group("social_secretariat_network.group_social_partner"):
+            return self.browse()
+        return self.search([], limit=1)
+
+    # ------------------------------------------------------------
     # For the referral code
     # ------------------------------------------------------------
 
