@@ -249,6 +249,17 @@ class TestReports(AppointmentCase):
         ):
             self.assertIn(expected, text)
 
+    def test_appointment_slip_lists_each_document_once(self):
+        """Two services of the topic both ask for the identity card: the slip says it once,
+        as the booking pages and the confirmation message do."""
+        Document = self.env["social.service.document"]
+        Document.create({"service_id": self.service_rent.id, "name": "Carta d'identità"})
+        Document.create({"service_id": self.service_sad.id, "name": "carta d'identità "})
+        self.topic.service_ids = self.service_rent | self.service_sad
+        appointment = self.book("2026-03-25 10:00")
+        text = self.html(APPOINTMENT_REPORT, appointment, user=self.operator_b)
+        self.assertEqual(text.lower().count("carta d'identità"), 1, text)
+
     def test_appointment_slip_for_the_citizen(self):
         citizen = new_test_user(self.env, "citizen_r", groups="base.group_portal")
         other = new_test_user(self.env, "citizen_o", groups="base.group_portal")
