@@ -22,14 +22,23 @@
         "security/social_network_rules.xml",
         "data/social_network_role_data.xml",
         "data/ir_cron_data.xml",
+        "data/social_network_contact_data.xml",
         "views/social_network_member_views.xml",
         "views/social_desk_views.xml",
+        "views/social_network_contact_views.xml",
         "wizards/social_network_wizard_views.xml",
         "views/social_network_menus.xml",
         "views/portal_network_templates.xml",
+        "views/portal_network_contact_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "social_secretariat_network/static/tests/tours/network_contact_tour.js",
+        ],
+    },
     "demo": [
         "demo/res_users_demo.xml",
         "demo/social_network_member_demo.xml",
+        "demo/social_network_contact_demo.xml",
     ],
 }

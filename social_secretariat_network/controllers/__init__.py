@@ -1,1 +1,2 @@
 from . import network_portal
+from . import network_contact

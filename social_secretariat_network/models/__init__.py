@@ -2,3 +2,4 @@ from . import social_network_role
 from . import social_network_member
 from . import social_network_operator
 from . import social_desk
+from . import social_network_contact
