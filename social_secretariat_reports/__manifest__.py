@@ -2,12 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Observatory",
-    # A shell for now: the observatory group only. The analyses, the periodic report and the
-    # exports are being built; the summary says no more than is here.
-    "summary": "Osservatorio (in development): the observatory's security group; the "
-    "analyses, the periodic report and the exports are not built yet",
+    # Part 1 of the observatory: the maintained aggregate and the needs analysis. The
+    # periodic report, the exports and the other analyses are not built yet; the summary
+    # says no more than is here.
+    "summary": "Osservatorio (in development): contacts by need, from an exact aggregate "
+    "kept by the database; the other analyses, the report and the exports are not built yet",
     "development_status": "Alpha",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
     "author": "Segretariato Sociale for Odoo contributors",
@@ -18,5 +19,10 @@
     "data": [
         "security/social_secretariat_reports_groups.xml",
         "security/ir.model.access.csv",
+        "security/social_secretariat_reports_rules.xml",
+        "views/social_report_session_need_views.xml",
+        "views/social_secretariat_reports_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

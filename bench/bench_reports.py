@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Benchmark of the observatory (social_secretariat_reports) on the core's bench database.
+
+The coordinator's pivot of needs x municipality x month for one year, three ways in the same
+run: (a) the plain SQL join over the live tables, (b) the naive ORM read_group on the
+sessions, (c) the analysis model's read_group (what the pivot asks), which reads the
+maintained aggregate. Then the aggregate's row counts, its build time, and what its triggers
+cost a session's creation. Prints; asserts nothing; everything is rolled back.
+
+Usage: bench_reports.py -c odoo.conf -d DB [--timeout 30] [--budget 20]
+"""
+
+import argparse
+import logging
+from datetime import date, datetime, timedelta
+
+from bench_core import Db, measure, median, ms, out, repeat, row, slow
+
+from odoo import Command
+from odoo.tools import SQL, config
+
+YEAR = 2025  # a whole year of the seeded three (the newest sessions are hours old)
+RUNS = 10
+REBUILD_TIMEOUT = 600  # seconds: the rebuild counts the 2M session-need rows once
+
+PLAIN_SQL = SQL(
+    """
+    SELECT r.need_id, d.municipality_id,
+           date_trunc('month', s.date AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Rome') AS month,
+           count(*)
+    FROM social_listening_session s
+    JOIN social_session_need_rel r ON r.session_id = s.id
+    JOIN social_desk d ON d.id = s.desk_id
+    WHERE s.date >= %s AND s.date < %s AND s.active AND s.state != 'cancelled'
+    GROUP BY 1, 2, 3
+    """,
+    datetime(YEAR - 1, 12, 31, 23),  # midnight in Rome (CET) on 1 January
+    datetime(YEAR, 12, 31, 23),
+)
+YEAR_DOMAIN = [("date", ">=", date(YEAR, 1, 1)), ("date", "<=", date(YEAR, 12, 31))]
+SESSION_YEAR_DOMAIN = [
+    ("date", ">=", datetime(YEAR - 1, 12, 31, 23)),
+    ("date", "<", datetime(YEAR, 12, 31, 23)),
+]
+GROUPBY = ["need_id", "municipality_id", "date:month"]
+
+
+def figure(label, results, note=""):
+    if results is None:
+        row(label, ms(None), "cancelled by the statement timeout SLOW")
+        return None
+    seconds = median(results)
+    row(
+        f"{label} (median of {len(results)})",
+        ms(seconds),
+        f"{results[-1].queries} queries, {len(results[-1].value)} groups{slow(seconds)} {note}",
+    )
+    return seconds
+
+
+def bench_pivot(db, coordinator):
+    out(f"Needs x municipality x month, {YEAR}, as a coordinator")
+    cr = db.cr
+    env = db.user_env(coordinator)
+
+    def plain():
+        cr.execute(PLAIN_SQL)
+        return cr.fetchall()
+
+    def naive():
+        # the ORM cannot group sessions by their desk's municipality: by desk instead
+        return env["social.listening.session"].read_group(
+            SESSION_YEAR_DOMAIN, ["__count"], ["need_ids", "desk_id", "date:month"], lazy=False
+        )
+
+    Report = env["social.report.session.need"]
+
+    def pivot():
+        return Report.read_group(YEAR_DOMAIN, ["contacts"], GROUPBY, lazy=False)
+
+    def pivot_daily():
+        # the same question with a condition on the profile: the daily table answers
+        domain = YEAR_DOMAIN + [("age_band", "!=", "no such band")]
+        return Report.read_group(domain, ["contacts"], GROUPBY, lazy=False)
+
+    a = figure("(a) plain SQL join over the live tables", repeat(db.env, plain, 3))
+    b = figure(
+        "(b) ORM read_group on sessions (need, desk, month)", repeat(db.env, naive, 3, warmup=0)
+    )
+    c = figure("(c) analysis read_group (the pivot)", repeat(db.env, pivot, RUNS))
+    d = figure("(c') the same from the daily table", repeat(db.env, pivot_daily, 3))
+    if c:
+        for label, other in (("(a) / (c)", a), ("(b) / (c)", b), ("(c') / (c)", d)):
+            if other:
+                row(f"ratio {label}", f"{other / c:.0f} x")
+        verdict = "target 0.3 s: OK" if c <= 0.3 else "target 0.3 s: MISSED"
+        row("(c) against the target", ms(c), verdict)
+    totals = []
+    for fn in (plain, pivot):
+        counted = measure(db.env, fn)
+        if counted:
+            rows = counted.value
+            totals.append(
+                sum(r[-1] for r in rows) if fn is plain else sum(g["contacts"] for g in rows)
+            )
+    if len(totals) == 2:
+        row("contacts counted by (a) / by (c)", f"{totals[0]:,} / {totals[1]:,}")
+    out()
+
+
+def bench_aggregate(db):
+    out("The aggregate")
+    cr = db.cr
+    for table in ("social_report_session_need_daily", "social_report_session_need_monthly"):
+        cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(table)))
+        row(f"rows of {table}", f"{cr.fetchone()[0]:,}")
+    cr.execute(SQL("SELECT count(*) FROM social_listening_session"))
+    row("sessions", f"{cr.fetchone()[0]:,}")
+    cr.execute(
+        SQL("SELECT pg_size_pretty(pg_total_relation_size('social_report_session_need_daily'))")
+    )
+    row("size of the daily table (indexes included)", cr.fetchone()[0])
+
+    def rebuild():
+        cr.execute(SQL("SET LOCAL statement_timeout = %s", REBUILD_TIMEOUT * 1000))
+        db.env["social.report.session.need"]._rebuild()
+        return True
+
+    counted = measure(db.env, rebuild)
+    row("full rebuild (_rebuild, rolled back)", ms(counted and counted.seconds))
+    out()
+
+
+def bench_write_cost(db, operator):
+    """A session created and closed by an operator, with the triggers and without."""
+    out("What the triggers cost a session (3 needs; create, close, flush)")
+    setup = db.setup
+    env = db.user_env(operator)
+    desk = setup["desks"][0]
+    needs = setup["needs_normal"][:3]
+    person = setup["reference_persons"][0]
+    # "search first", as bench_core's creation: the operator may then link the file
+    env["social.person"].name_search(db.env["social.person"].browse(person).fiscal_code)
+
+    def create():
+        session = env["social.listening.session"].create(
+            {
+                "date": datetime.now().replace(microsecond=0) - timedelta(hours=1),
+                "desk_id": desk,
+                "person_id": person,
+                "need_ids": [Command.set(needs)],
+                "operator_ids": [Command.set([operator])],
+                "outcome": "information",
+            }
+        )
+        session.action_done()
+        env.cr.flush()
+        return [session]
+
+    with_triggers = repeat(db.env, create, RUNS)
+    row("with the triggers", ms(median(with_triggers)), f"{with_triggers[-1].queries} queries")
+
+    def create_without():
+        for table in ("social_listening_session", "social_session_need_rel", "social_person"):
+            db.cr.execute(SQL("ALTER TABLE %s DISABLE TRIGGER USER", SQL.identifier(table)))
+        return create()
+
+    without = repeat(db.env, create_without, RUNS)
+    row("without them (disabled in the rolled-back savepoint)", ms(median(without)))
+    out()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--timeout", type=float, default=30.0, help="statement timeout (s)")
+    parser.add_argument("--verbose", action="store_true", help="(unused: the core's option)")
+    args = parser.parse_args()
+    config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True
+    )
+    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
+    db = Db(args.database, args.timeout)
+    try:
+        out(f"Observatory benchmark on {db.name}")
+        bench_pivot(db, db.setup["coordinators"][0])
+        bench_aggregate(db)
+        bench_write_cost(db, db.setup["desk_operators"][0][0])
+    finally:
+        db.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+from odoo.tools import SQL
+
+# what data/session_need_aggregate.sql creates on the core's tables and its own
+TRIGGERS = {
+    "social_listening_session": (
+        "social_report_session_before", "social_report_session_after",
+        "social_report_session_delete",
+    ),
+    "social_session_need_rel": (
+        "social_report_session_need_before", "social_report_session_need_after",
+    ),
+    "social_person": (
+        "social_report_person_before", "social_report_person_after", "social_report_person_delete",
+    ),
+    "social_desk": ("social_report_desk_before", "social_report_desk_after"),
+    "res_company": ("social_report_company_before", "social_report_company_after"),
+    "resource_calendar": ("social_report_calendar_before", "social_report_calendar_after"),
+}  # fmt: skip
+FUNCTIONS = (
+    "social_report_session_trg()",
+    "social_report_session_need_rel_trg()",
+    "social_report_person_trg()",
+    "social_report_zone_trg()",
+    "social_report_session_need_rebuild()",
+    "social_report_session_need_apply(integer[], integer, integer, boolean)",
+    "social_report_age_band(date, date)",
+)
+TABLES = ("social_report_session_need_daily", "social_report_session_need_monthly")
+
+
+def post_init_hook(env):
+    """Count the sessions already recorded."""
+    env["social.report.session.need"]._rebuild()
+
+
+def uninstall_hook(env):
+    """The triggers sit on the core's tables: left behind, they would fail every write of a
+    session once their functions and tables are gone."""
+    cr = env.cr
+    for table, triggers in TRIGGERS.items():
+        for trigger in triggers:
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS %s ON %s",
+                    SQL.identifier(trigger),
+                    SQL.identifier(table),
+                )
+            )
+    cr.execute(SQL("DROP VIEW IF EXISTS social_report_session_key"))
+    for function in FUNCTIONS:
+        # a signature, not an identifier: constants of this file only
+        cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
+    for table in TABLES:
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...session_need.py)
+        [("key", "=", "social_secretariat_reports.session_need_aggregate")]
+    ).unlink()
