@@ -28,6 +28,7 @@
         "views/social_network_contact_views.xml",
         "wizards/social_network_wizard_views.xml",
         "views/social_network_menus.xml",
+        "views/social_referral_views.xml",
         "views/portal_network_templates.xml",
         "views/portal_network_contact_templates.xml",
     ],

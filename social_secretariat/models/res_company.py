@@ -41,6 +41,21 @@ class ResCompany(models.Model):
     social_ack_days_normal = fields.Integer(
         string="Normal referral: working days to acknowledge", default=5
     )
+    social_escalation_hours = fields.Integer(
+        string="Late referral: hours before the coordinator is asked",
+        default=24,
+        help="A referral not acknowledged by its deadline reminds its receivers at once, and "
+        "after these hours asks the coordinator.",
+    )
+    social_on_call_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_social_on_call_rel",
+        "company_id",
+        "user_id",
+        string="On call for emergencies (PIS)",
+        domain="[('share', '=', False)]",
+        help="Alerted at once, by e-mail and with an activity, when an emergency referral is sent.",
+    )
     social_request_answer_hours = fields.Integer(
         string="Online requests: working hours to the first answer", default=16
     )

@@ -13,6 +13,12 @@ class ResConfigSettings(models.TransientModel):
     social_ack_days_normal = fields.Integer(
         related="company_id.social_ack_days_normal", readonly=False
     )
+    social_escalation_hours = fields.Integer(
+        related="company_id.social_escalation_hours", readonly=False
+    )
+    social_on_call_user_ids = fields.Many2many(
+        related="company_id.social_on_call_user_ids", readonly=False
+    )
     social_request_answer_hours = fields.Integer(
         related="company_id.social_request_answer_hours", readonly=False
     )

@@ -6,11 +6,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..tools import guard, text
 
 OPEN_STATES = ("draft", "sent", "accepted", "in_progress")
+STAFF = "base.group_user"
 # written by the transitions only (see tools/guard.py)
 WORKFLOW_FIELDS = {
     "state", "sent_date", "sent_uid", "accepted_date", "accepted_uid", "started_date",
     "closed_date", "closed_uid", "rejected_date", "cancelled_date", "state_reason", "outcome",
-    "outcome_note", "ack_deadline", "is_overdue", "is_special_category",
+    "outcome_note", "ack_deadline", "is_overdue", "is_special_category", "reject_reason",
+    "is_escalated",
 }  # fmt: skip
 # the relational fields a user sets: each target must be readable by them
 LINKS = (
@@ -26,6 +28,14 @@ OUTCOMES = [
     ("unreachable", "Person unreachable"),
     ("other", "Other"),
 ]
+REJECT_REASONS = [
+    ("not_eligible", "Not eligible"),
+    ("no_capacity", "No capacity"),
+    ("not_provided", "Service not provided"),
+    ("already_followed", "Already followed"),
+    ("missing_documents", "Missing documents"),
+    ("other", "Other"),
+]
 
 
 class SocialReferral(models.Model):
@@ -36,19 +46,25 @@ class SocialReferral(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
-    session_id = fields.Many2one("social.listening.session", string="Session", index=True)
+    # STAFF: the fields of the back office that a network partner, who reads the referrals of
+    # their organisation, never sees (the person's file, its sessions and consents, the staff)
+    session_id = fields.Many2one(
+        "social.listening.session", string="Session", index=True, groups=STAFF
+    )
     # a copy of the session's flag, kept in sync by the ORM: the operators' record rule reads
     # it here instead of looking into every session (see bench/README.md, "Fast rules")
     is_special_category = fields.Boolean(
-        related="session_id.is_special_category", store=True, index=True
+        related="session_id.is_special_category", store=True, index=True, groups=STAFF
     )
     person_id = fields.Many2one(
         check_company=True,
         comodel_name="social.person",
         string="Person",
-        required=True,
+        # required for every origin but a partner organisation's, whose referral names the
+        # person as submitted until the receivers match it to a file (_check_person)
         index=True,
         tracking=True,
+        groups=STAFF,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -74,7 +90,7 @@ class SocialReferral(models.Model):
         "res.partner", string="From organisation", domain="[('is_company', '=', True)]"
     )
     reporter_name = fields.Char(
-        string="Reported by", help="Who reported the case from the community."
+        string="Reported by", help="Who reported the case from the community.", groups=STAFF
     )
     target_service_id = fields.Many2one("social.service", string="To service", tracking=True)
     target_desk_id = fields.Many2one(
@@ -94,6 +110,7 @@ class SocialReferral(models.Model):
         "user_id",
         string="Receiving staff",
         domain="[('share', '=', False)]",
+        groups=STAFF,
     )
     reason = fields.Text(required=True)
     urgency = fields.Selection(
@@ -106,10 +123,12 @@ class SocialReferral(models.Model):
         "social.consent",
         string="Consent",
         domain="[('person_id', '=', person_id), ('state', '=', 'valid')]",
+        groups=STAFF,
     )
     legal_basis_note = fields.Text(
         string="Legal basis without consent",
         help="Only for emergencies that cannot wait for the person's consent: say why.",
+        groups=STAFF,
     )
     state = fields.Selection(
         [
@@ -130,21 +149,32 @@ class SocialReferral(models.Model):
         group_expand=True,
     )
     sent_date = fields.Datetime(readonly=True, copy=False)
-    sent_uid = fields.Many2one("res.users", string="Sent by", readonly=True, copy=False)
+    sent_uid = fields.Many2one(
+        "res.users", string="Sent by", readonly=True, copy=False, groups=STAFF
+    )
     accepted_date = fields.Datetime(readonly=True, copy=False)
-    accepted_uid = fields.Many2one("res.users", string="Accepted by", readonly=True, copy=False)
+    accepted_uid = fields.Many2one(
+        "res.users", string="Accepted by", readonly=True, copy=False, groups=STAFF
+    )
     started_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
-    closed_uid = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
+    closed_uid = fields.Many2one(
+        "res.users", string="Closed by", readonly=True, copy=False, groups=STAFF
+    )
     rejected_date = fields.Datetime(readonly=True, copy=False)
     cancelled_date = fields.Datetime(readonly=True, copy=False)
     state_reason = fields.Text(
         string="Reason (rejection or cancellation)", readonly=True, copy=False
     )
+    reject_reason = fields.Selection(
+        REJECT_REASONS, string="Rejected because", readonly=True, copy=False, tracking=True
+    )
     outcome = fields.Selection(OUTCOMES, readonly=True, copy=False, tracking=True)
     outcome_note = fields.Text(string="Feedback to the origin", readonly=True, copy=False)
     ack_deadline = fields.Datetime(string="Acknowledge by", readonly=True, copy=False, index=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, copy=False, index=True)
+    # the coordinator was asked, a grace period after the receivers' reminder (cron, once)
+    is_escalated = fields.Boolean(string="Escalated", readonly=True, copy=False, groups=STAFF)
 
     # ------------------------------------------------------------
     # Constraints
@@ -160,6 +190,14 @@ class SocialReferral(models.Model):
             if referral.origin_type == "partner" and not referral.origin_partner_id:
                 raise ValidationError(
                     self.env._("From organisation: say which partner organisation refers the case.")
+                )
+
+    @api.constrains("origin_type", "person_id")
+    def _check_person(self):
+        for referral in self:
+            if not referral.person_id and referral.origin_type != "partner":
+                raise ValidationError(
+                    self.env._("Person: say who is referred (the person's file).")
                 )
 
     @api.constrains("session_id", "person_id")
@@ -455,6 +493,12 @@ class SocialReferral(models.Model):
             self.env._("Referral %(name)s cannot be sent: only a draft referral can be sent."),
         )
         self._check_can_send()
+        self._send()
+        return True
+
+    def _send(self):
+        """Send the referrals to their receivers, with the deadline of their urgency: for the
+        callers that checked who sends and what (action_send, a partner's new referral)."""
         now = fields.Datetime.now()
         for referral in self:
             if not referral.receiving_user_ids and referral.target_desk_id:
@@ -480,7 +524,8 @@ class SocialReferral(models.Model):
                 }
             )
             referral._notify_receivers()
-        return True
+            if referral.urgency == "emergency":
+                referral._notify_on_call()
 
     def _compute_ack_deadline(self, sent):
         self.ensure_one()
@@ -496,6 +541,11 @@ class SocialReferral(models.Model):
         deadline = calendar.plan_days(days + 1, sent, compute_leaves=True)
         return deadline.replace(tzinfo=None) if deadline else sent + timedelta(days=days)
 
+    def _referred_label(self):
+        """Who is referred, in the messages of the workflow."""
+        self.ensure_one()
+        return self.person_id.name or self.env._("a person not yet identified")
+
     def _notify_receivers(self):
         self.ensure_one()
         partners = self.receiving_user_ids.partner_id
@@ -504,7 +554,7 @@ class SocialReferral(models.Model):
         self.message_post(
             body=self.env._(
                 "New referral for %(person)s (%(urgency)s): please acknowledge it by %(deadline)s.",
-                person=self.person_id.name,
+                person=self._referred_label(),
                 urgency=dict(self._fields["urgency"]._description_selection(self.env))[
                     self.urgency
                 ],
@@ -519,6 +569,31 @@ class SocialReferral(models.Model):
                 activity_type_id=todo.id,
                 summary=self.env._("Acknowledge referral"),
                 date_deadline=self.ack_deadline.date(),
+                user_id=user.id,
+            )
+
+    def _notify_on_call(self):
+        """An emergency (PIS): the Ambito's on-call staff hear of it at once, by e-mail and
+        with an activity, besides the receivers."""
+        self.ensure_one()
+        users = self.company_id.social_on_call_user_ids.filtered(lambda u: not u.share)
+        if not users:
+            return
+        self.message_subscribe(partner_ids=users.partner_id.ids)
+        self.message_post(
+            body=self.env._(
+                "Emergency referral (PIS) for %(person)s: the on-call staff are alerted.",
+                person=self._referred_label(),
+            ),
+            partner_ids=users.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for user in users:
+            self.activity_schedule(
+                activity_type_id=todo.id,
+                summary=self.env._("Emergency referral (PIS): on call"),
+                date_deadline=fields.Date.context_today(self),
                 user_id=user.id,
             )
 
@@ -609,7 +684,9 @@ class SocialReferral(models.Model):
         self._notify_origin()
         return True
 
-    def action_reject(self, reason):
+    def action_reject(self, reason, reject_reason="other"):
+        """`reject_reason`: one of REJECT_REASONS; `reason`, the text, is required for
+        "other" (the callers from before the list send the text only)."""
         self._check_state(
             ("sent",),
             self.env._(
@@ -617,12 +694,16 @@ class SocialReferral(models.Model):
             ),
         )
         self._check_receiver()
-        self._require_reason(reason)
+        if reject_reason not in dict(REJECT_REASONS):
+            raise UserError(self.env._("Rejecting a referral needs its reason, from the list."))
+        if reject_reason == "other":
+            self._require_reason(reason)
         self._workflow_write(
             {
                 "state": "rejected",
                 "rejected_date": fields.Datetime.now(),
-                "state_reason": reason.strip(),
+                "reject_reason": reject_reason,
+                "state_reason": (reason or "").strip() or False,
             }
         )
         self.activity_unlink(["mail.mail_activity_data_todo"])
@@ -654,12 +735,18 @@ class SocialReferral(models.Model):
                 self.env._("Reason: say why, so that the origin of the referral understands.")
             )
 
+    def _origin_partners(self):
+        """Who hears how the referral ended: who wrote or sent it."""
+        self.ensure_one()
+        return (self.sent_uid | self.create_uid).partner_id
+
     def _notify_origin(self):
         """Close the loop: whoever sent the referral learns how it ended."""
         states = dict(self._fields["state"]._description_selection(self.env))
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        reject_reasons = dict(self._fields["reject_reason"]._description_selection(self.env))
         for referral in self:
-            partners = (referral.sent_uid | referral.create_uid).partner_id
+            partners = referral._origin_partners()
             if (
                 referral.origin_type == "partner"
                 and referral.origin_partner_id
@@ -669,7 +756,13 @@ class SocialReferral(models.Model):
             ):
                 # the organisation hears the outcome only if the person agreed to sharing
                 partners |= referral.origin_partner_id
-            detail = outcomes.get(referral.outcome) or referral.state_reason or ""
+            detail = outcomes.get(referral.outcome) or ""
+            if referral.reject_reason:
+                detail = reject_reasons[referral.reject_reason]
+                if referral.state_reason:
+                    detail = f"{detail} – {referral.state_reason}"
+            elif not detail:
+                detail = referral.state_reason or ""
             if referral.outcome_note:
                 detail = f"{detail} – {referral.outcome_note}"
             referral.message_post(
@@ -714,22 +807,62 @@ class SocialReferral(models.Model):
 
     @api.model
     def _cron_mark_overdue(self):
-        """Sent referrals not acknowledged in time: flag them and ask the coordinator."""
-        overdue = self.search(
-            [
-                ("state", "=", "sent"),
-                ("ack_deadline", "<", fields.Datetime.now()),
-                ("is_overdue", "=", False),
-            ]
+        """Sent referrals not acknowledged in time: at the deadline a reminder to the
+        receivers, and a grace period later (the Ambito's escalation hours) an activity for
+        the coordinator. Each once: the flags say what was done (run hourly)."""
+        now = fields.Datetime.now()
+        late = self.search(
+            [("state", "=", "sent"), ("ack_deadline", "<", now), ("is_overdue", "=", False)]
         )
-        if not overdue:
-            return
-        overdue._workflow_write({"is_overdue": True})
+        if late:
+            late._workflow_write({"is_overdue": True})
+            late._remind_receivers()
+        candidates = self.search(
+            [("state", "=", "sent"), ("is_overdue", "=", True), ("is_escalated", "=", False)]
+        )
+        escalate = candidates.filtered(
+            lambda r: r.ack_deadline + timedelta(hours=r.company_id.social_escalation_hours) < now
+        )
+        if escalate:
+            escalate._workflow_write({"is_escalated": True})
+            escalate._escalate_to_coordinator()
+
+    def _remind_receivers(self):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activities = []
+        for referral in self:
+            users = referral.receiving_user_ids.filtered(lambda u: not u.share)
+            referral.message_post(
+                body=self.env._(
+                    "Reminder: referral %(name)s was to be acknowledged by %(deadline)s. Accept "
+                    "or reject it now: the origin sees that it is late.",
+                    name=referral.name,
+                    deadline=fields.Datetime.to_string(referral.ack_deadline),
+                ),
+                partner_ids=users.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            activities += [
+                {
+                    "res_model_id": model_id,
+                    "res_id": referral.id,
+                    "activity_type_id": todo.id,
+                    "summary": self.env._("Reminder: referral not acknowledged in time"),
+                    "date_deadline": fields.Date.context_today(self),
+                    "user_id": user.id,
+                }
+                for user in users
+            ]
+        # quick update: the message above already told them, without one e-mail per activity
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
+
+    def _escalate_to_coordinator(self):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         coordinators = {}
         activities = []
-        for referral in overdue:
+        for referral in self:
             company = referral.company_id
             if company not in coordinators:
                 coordinators[company] = company.social_coordinator_id or self.env[

@@ -31,3 +31,4 @@ from . import test_workflow_guard
 from . import test_upload_policy
 from . import test_holidays
 from . import test_subject_data_pdf
+from . import test_referral_answers

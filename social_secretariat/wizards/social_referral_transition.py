@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.social_referral import OUTCOMES
+from ..models.social_referral import OUTCOMES, REJECT_REASONS
 from ..tools import guard
 
 
@@ -13,6 +13,7 @@ class SocialReferralTransition(models.TransientModel):
         [("close", "Close"), ("reject", "Reject"), ("cancel", "Cancel")], required=True
     )
     outcome = fields.Selection(OUTCOMES)
+    reject_reason = fields.Selection(REJECT_REASONS, string="Rejected because")
     note = fields.Text(string="Reason or feedback")
 
     @api.model_create_multi
@@ -30,7 +31,7 @@ class SocialReferralTransition(models.TransientModel):
         if self.transition == "close":
             self.referral_ids.action_close(self.outcome, self.note or "")
         elif self.transition == "reject":
-            self.referral_ids.action_reject(self.note)
+            self.referral_ids.action_reject(self.note, self.reject_reason or "other")
         else:
             self.referral_ids.action_cancel(self.note)
         return {"type": "ir.actions.act_window_close"}

@@ -3,3 +3,4 @@ from . import social_network_member
 from . import social_network_operator
 from . import social_desk
 from . import social_network_contact
+from . import social_referral

@@ -4,3 +4,4 @@ from . import test_network_operator_access
 from . import test_network_rules
 from . import test_network_contact
 from . import test_network_contact_portal
+from . import test_network_referral
