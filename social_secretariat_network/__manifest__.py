@@ -31,9 +31,11 @@
         "views/social_referral_views.xml",
         "views/portal_network_templates.xml",
         "views/portal_network_contact_templates.xml",
+        "views/portal_network_referral_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
+            "social_secretariat_network/static/tests/tours/network_referral_tour.js",
             "social_secretariat_network/static/tests/tours/network_contact_tour.js",
         ],
     },

@@ -1,2 +1,3 @@
 from . import network_portal
 from . import network_contact
+from . import network_referral

@@ -5,3 +5,4 @@ from . import test_network_rules
 from . import test_network_contact
 from . import test_network_contact_portal
 from . import test_network_referral
+from . import test_network_referral_tour

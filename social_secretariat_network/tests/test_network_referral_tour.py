@@ -1,0 +1,161 @@
+"""Referring a case from the partner portal, in Chromium: a network desk fills the form and
+sends it, finds it in its list; the social worker rejects it with a reason; the desk opens
+it and reads the answer. And the pages of referrals pass axe (WCAG 2.1 AA), as the citizen
+pages do (social_secretariat/tests/test_accessibility.py)."""
+
+import json
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.social_secretariat.tests import test_accessibility as axe
+
+REASON = "Lista di attesa piena fino a marzo"
+
+# the form posted with a codice fiscale the model refuses, and the answer shown in place of
+# the page (without running its scripts; its style sheets load), for axe to check the error
+PREPARE_ERROR_PAGE = """
+const form = document.querySelector('form.o_network_referral_form');
+const data = new FormData(form);
+data.set('submitted_consent', '1');
+data.set('submitted_name', 'Prova Errore');
+data.set('submitted_fiscal_code', 'RSSMRA80A01F205Y');
+data.set('reason', 'Prova');
+const service = [...form.querySelectorAll('select[name=target_service_id] option')].find(
+    (option) => option.textContent.trim() === 'Servizio tour segnalazioni'
+);
+data.set('target_service_id', service.value);
+const response = await fetch(form.action, {method: 'POST', body: data});
+const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+document.replaceChild(document.adoptNode(page.documentElement), document.documentElement);
+await Promise.all([...document.querySelectorAll('link[rel=stylesheet]')].map(
+    (link) => link.sheet ? null : new Promise((done) => {
+        link.addEventListener('load', done);
+        link.addEventListener('error', done);
+    })
+));
+if (!document.querySelector('#network_referral_submitted_fiscal_code_error')) {
+    throw new Error('the form did not come back with the error at the codice fiscale');
+}
+"""
+
+
+class NetworkReferralPortalCase(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        cls.partner_user = cls.env.ref("social_secretariat_network.user_partner_demo")
+        # the labels the tour reads (the reason's, the state's) in the source language
+        cls.partner_user.lang = "en_US"
+        cls.member = cls.env["social.network.member"].search(
+            [("operator_ids.user_id", "=", cls.partner_user.id)]
+        )
+        cls.worker = new_test_user(
+            cls.env,
+            "tour_referral_worker",
+            groups="social_secretariat.group_social_worker",
+            lang="en_US",
+            company_id=company.id,
+        )
+        cls.desk = cls.env["social.desk"].create(
+            {
+                "name": "Servizio sociale tour",
+                "company_id": company.id,
+                "operator_ids": [Command.set(cls.worker.ids)],
+            }
+        )
+        cls.service = cls.env["social.service"].create(
+            {
+                "name": "Servizio tour segnalazioni",
+                "is_published": True,
+                "company_id": company.id,
+                "desk_ids": [Command.set(cls.desk.ids)],
+            }
+        )
+
+    def _refer(self, **vals):
+        """A referral sent by the demo network desk, through the model as the portal does."""
+        return (
+            self.env["social.referral"]
+            .with_user(self.partner_user)
+            .create(
+                {
+                    "submitted_consent": True,
+                    "submitted_name": "Carla Provatour",
+                    "submitted_phone": "3339876543",
+                    "target_service_id": self.service.id,
+                    "urgency": "urgent",
+                    "reason": "Ha perso il lavoro, tre figli.",
+                    **vals,
+                }
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestNetworkReferralTour(NetworkReferralPortalCase):
+    def test_partner_refers_a_case_and_reads_the_answer(self):
+        self.start_tour("/my/network/referrals/new", "network_referral_tour", login="partner")
+        referral = self.env["social.referral"].search([("submitted_name", "=", "Lucia Tourinvio")])
+        self.assertEqual(len(referral), 1)
+        self.assertEqual(referral.state, "sent")
+        self.assertEqual(referral.origin_type, "partner")
+        self.assertEqual(referral.network_member_id, self.member)
+        self.assertEqual(referral.target_service_id, self.service)
+        self.assertEqual(referral.urgency, "urgent")
+        self.assertTrue(referral.submitted_consent)
+        self.assertFalse(referral.is_anonymous_report)
+        # the model keeps the number in its international form
+        self.assertIn("3331234567", referral.submitted_phone.replace(" ", ""))
+        self.assertTrue(referral.submitted_municipality_id)
+        self.assertIn(self.worker, referral.receiving_user_ids)
+        # the social worker answers: no capacity, with the reason in words
+        referral.with_user(self.worker).action_reject(REASON, reject_reason="no_capacity")
+        self.assertEqual(referral.state, "rejected")
+        self.start_tour("/my/network/referrals", "network_referral_answer_tour", login="partner")
+
+
+@tagged("post_install", "-at_install")
+class TestNetworkReferralAccessibility(NetworkReferralPortalCase):
+    def _axe(self, url, prepare=""):
+        if not axe.AXE_JS.is_file():
+            self.fail(f"{axe.AXE_JS} is missing: run make setup (it installs axe-core)")
+        runner = axe.RUNNER % {
+            "exclude": json.dumps(axe.ODOO_EXCLUDE),
+            "tags": json.dumps(axe.WCAG_TAGS),
+        }
+        code = f"{axe.AXE_JS.read_text(encoding='utf-8')};\n"
+        code += f"(async () => {{\n{prepare}\nawait {runner.strip()};\n}})().catch("
+        code += "(e) => console.error('axe test: ' + e.message));"
+        self.authenticate("partner", "partner")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 200, f"{url} did not render for the partner")
+        try:
+            self.browser_js(url, code, login="partner", timeout=120)
+        except AssertionError as e:
+            raise AssertionError(str(e).replace(code, "axe.min.js, then axe.run()")) from None
+
+    def test_home(self):
+        self._refer()
+        self._axe("/my/network")
+
+    def test_list(self):
+        self._refer()
+        self._refer(submitted_consent=False, submitted_name=False, submitted_phone=False)
+        self._axe("/my/network/referrals?state=all")
+
+    def test_form(self):
+        self._axe("/my/network/referrals/new")
+
+    def test_form_with_error(self):
+        self._axe("/my/network/referrals/new", prepare=PREPARE_ERROR_PAGE)
+
+    def test_referral_answered(self):
+        referral = self._refer()
+        referral.with_user(self.worker).action_reject(REASON, reject_reason="other")
+        self._axe(f"/my/network/referrals/{referral.id}")
+
+    def test_referral_waiting(self):
+        referral = self._refer()
+        self._axe(f"/my/network/referrals/{referral.id}")
