@@ -67,6 +67,7 @@
         "views/portal_subject_data_templates.xml",
         "views/auth_signup_templates.xml",
         "views/portal_booking_templates.xml",
+        "views/portal_privacy_templates.xml",
         "report/social_report_layout.xml",
         "report/social_listening_session_report.xml",
         "report/social_referral_report.xml",

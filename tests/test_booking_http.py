@@ -96,6 +96,9 @@ def booked(odoo_server, admin, ids):
     confirm = citizen.get(confirm_links[0])
     assert confirm.status_code == 200
     assert 'id="booking_privacy"' in confirm.text
+    # the full notice is one click away, and it opens for the citizen
+    assert 'href="/social/privacy"' in confirm.text
+    assert citizen.get("/social/privacy").status_code == 200
     data = {
         "csrf_token": hidden(confirm, "csrf_token"),
         "topic": hidden(confirm, "topic"),
@@ -239,11 +242,17 @@ def test_another_portal_user_sees_nothing(odoo_server, admin, booked):
         assert response.url.endswith("/my") or response.status_code in (403, 404), path
     assert f"/my/social/appointments/{aid}" not in other.get("/my/social/appointments").text
     token = other.csrf_token("/my/social/requests/new")
-    other.post(f"/my/social/appointments/{aid}/cancel", data={"csrf_token": token, "reason": "x"})
-    other.post(
-        f"/my/social/appointments/{aid}/reschedule",
-        data={"csrf_token": token, "start": booked["start"]},
-    )
+    for confirm in ("", "1"):  # neither the review page nor the change itself
+        review = other.post(
+            f"/my/social/appointments/{aid}/cancel",
+            data={"csrf_token": token, "reason": "x", "confirm": confirm},
+        )
+        assert name not in review.text
+        review = other.post(
+            f"/my/social/appointments/{aid}/reschedule",
+            data={"csrf_token": token, "start": booked["start"], "confirm": confirm},
+        )
+        assert name not in review.text
     record = admin.call("social.appointment", "read", [aid], ["state", "start"])[0]
     assert record == {"id": aid, "state": "booked", "start": booked["start"]}
     # over RPC, the record rules give a portal user their own appointments only
@@ -267,9 +276,19 @@ def test_reschedule_then_cancel(odoo_server, admin, booked):
     times = citizen.get(day_links[0])
     starts = re.findall(r'data-start="([^"]+)"', times.text)
     new_start = next(s for s in starts if s != booked["start"])
-    moved = citizen.post(
+    # first the review: both times shown, nothing moved yet
+    review = citizen.post(
         f"/my/social/appointments/{aid}/reschedule",
         data={"csrf_token": hidden(times, "csrf_token"), "start": new_start},
+    )
+    assert review.status_code == 200
+    assert "o_social_review_reschedule" in review.text
+    assert hidden(review, "start") == new_start
+    record = admin.call("social.appointment", "read", [aid], ["start"])[0]
+    assert record["start"] == booked["start"]
+    moved = citizen.post(
+        f"/my/social/appointments/{aid}/reschedule",
+        data={"csrf_token": hidden(review, "csrf_token"), "start": new_start, "confirm": "1"},
     )
     assert moved.status_code == 200
     assert moved.url.endswith(f"/my/social/appointments/{aid}?moved=1")
@@ -286,9 +305,21 @@ def test_reschedule_then_cancel(odoo_server, admin, booked):
     assert booked["start"] in old_links
 
     detail = citizen.get(f"/my/social/appointments/{aid}")
-    cancelled = citizen.post(
+    # asked once more, with the reason carried over; nothing cancelled yet
+    review = citizen.post(
         f"/my/social/appointments/{aid}/cancel",
         data={"csrf_token": hidden(detail, "csrf_token"), "reason": "Ho trovato lavoro."},
+    )
+    assert "o_social_review_cancel" in review.text
+    assert hidden(review, "reason") == "Ho trovato lavoro."
+    assert admin.call("social.appointment", "read", [aid], ["state"])[0]["state"] == "booked"
+    cancelled = citizen.post(
+        f"/my/social/appointments/{aid}/cancel",
+        data={
+            "csrf_token": hidden(review, "csrf_token"),
+            "reason": "Ho trovato lavoro.",
+            "confirm": "1",
+        },
     )
     assert cancelled.status_code == 200
     assert cancelled.url.endswith(f"/my/social/appointments/{aid}?cancelled=1")

@@ -3,3 +3,4 @@ from . import booking
 from . import catalogue
 from . import subject_data
 from . import signup
+from . import privacy

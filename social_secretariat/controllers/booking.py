@@ -525,6 +525,34 @@ class SocialBookingPortal(portal.CustomerPortal):
             ],
         )
 
+    def _social_change_review(self, appointment, change, reason="", new_start=None):
+        """The page that asks the owner to confirm a cancellation or a new time; nothing
+        changes until they do. Refused (AccessError) for anyone but the owner."""
+        appointment._portal_check_owner()
+        appointment._portal_check_cancel_limit()
+        topic, desk = appointment.topic_id, appointment.desk_id
+        values = self._social_values(
+            page_name="social_appointment_review",
+            appointment=appointment,
+            row=self._social_row(appointment),
+            desk=desk,
+            change=change,
+            reason=reason,
+            back_url=f"/my/social/appointments/{appointment.id}",
+        )
+        if new_start:
+            local = self._social_local(topic, desk, new_start)
+            values.update(
+                start=fields.Datetime.to_string(new_start),
+                new_day_label=self._social_day_label(local.date()),
+                new_time_label=local.strftime("%H:%M"),
+                back_url=_url(
+                    f"/my/social/appointments/{appointment.id}/reschedule",
+                    day=local.date().isoformat(),
+                ),
+            )
+        return request.render("social_secretariat.portal_social_appointment_review", values)
+
     @http.route(
         "/my/social/appointments/<int:appointment_id>/cancel",
         type="http",
@@ -532,11 +560,14 @@ class SocialBookingPortal(portal.CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_my_social_appointment_cancel(self, appointment_id, reason=None, **kw):
+    def portal_my_social_appointment_cancel(self, appointment_id, reason=None, confirm=None, **kw):
         appointment = request.env["social.appointment"].browse(appointment_id)
         back_url = f"/my/social/appointments/{appointment_id}"
         reason = (reason or "").strip()[:MAX_REASON_LENGTH]
         try:
+            if confirm != "1":
+                # a cancelled time may be gone for good: ask once more before doing it
+                return self._social_change_review(appointment, "cancel", reason=reason)
             appointment.action_portal_cancel(reason=reason or None)
         except (AccessError, MissingError):
             return request.redirect("/my")
@@ -604,14 +635,24 @@ class SocialBookingPortal(portal.CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_my_social_appointment_reschedule(self, appointment_id, start=None, **kw):
+    def portal_my_social_appointment_reschedule(
+        self, appointment_id, start=None, confirm=None, **kw
+    ):
         back_url = f"/my/social/appointments/{appointment_id}/reschedule"
-        if too_many := self._social_too_many_attempts():
-            return self._social_too_many_response(back_url, too_many)
         appointment = request.env["social.appointment"].browse(appointment_id)
         new_start = self._social_datetime(start)
         if not new_start:
             return self._social_error(request.env._("Choose a time for the appointment."), back_url)
+        if confirm != "1":
+            # the citizen sees the old and the new time side by side before anything moves
+            try:
+                return self._social_change_review(appointment, "reschedule", new_start=new_start)
+            except (AccessError, MissingError):
+                return request.redirect("/my")
+            except UserError as error:
+                return self._social_refused(error, back_url)
+        if too_many := self._social_too_many_attempts():
+            return self._social_too_many_response(back_url, too_many)
         try:
             # the new time is taken before the old one is freed; on any error nothing changes
             with request.env.cr.savepoint():

@@ -32,3 +32,4 @@ from . import test_upload_policy
 from . import test_holidays
 from . import test_subject_data_pdf
 from . import test_referral_answers
+from . import test_privacy_page

@@ -90,6 +90,9 @@ class TestPortalAccessibility(HttpCase):
         self.assertTrue(self.service, "the demo data has no published service")
         self._axe("/social/services")
 
+    def test_privacy_notice(self):
+        self._axe("/social/privacy")
+
     def test_service_page(self):
         self.assertTrue(self.service, "the demo data has no published service")
         self._axe(f"/social/services/{self.env['ir.http']._slug(self.service)}")

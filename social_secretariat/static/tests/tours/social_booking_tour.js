@@ -83,6 +83,11 @@ registry.category("web_tour.tours").add("social_booking_tour", {
             run: "click",
         },
         {
+            content: "Review: the old and the new time side by side; confirm",
+            trigger: "form.o_social_review_reschedule button[type=submit]",
+            run: "click",
+        },
+        {
             content: "Back on the appointment, still booked, at the new time",
             trigger: '.o_social_appointment_state[data-state="booked"]',
         },
@@ -93,6 +98,11 @@ registry.category("web_tour.tours").add("social_booking_tour", {
         {
             content: "Cancel it",
             trigger: "form.o_social_appointment_cancel button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Asked once more: yes, cancel it",
+            trigger: "form.o_social_review_cancel button[type=submit]",
             run: "click",
         },
         {
