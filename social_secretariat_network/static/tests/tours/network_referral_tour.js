@@ -59,7 +59,8 @@ registry.category("web_tour.tours").add("network_referral_tour", {
         },
         {
             content: "Back to the list",
-            trigger: "a[href='/my/network/referrals']:contains('Back to the referrals')",
+            trigger:
+                "a[href='/my/network/referrals']:contains('Back to the referrals')",
             run: "click",
         },
         {
@@ -82,7 +83,8 @@ registry.category("web_tour.tours").add("network_referral_answer_tour", {
             trigger: ".o_network_referral_reject_reason:contains('No capacity')",
         },
         {
-            trigger: ".o_network_referral_state_reason:contains('Lista di attesa piena')",
+            trigger:
+                ".o_network_referral_state_reason:contains('Lista di attesa piena')",
         },
         {
             content: "The message of the social services",
