@@ -28,13 +28,18 @@
         "views/social_network_contact_views.xml",
         "wizards/social_network_wizard_views.xml",
         "views/social_network_menus.xml",
+        "views/social_network_operator_request_views.xml",
+        "views/social_service_views.xml",
         "views/social_referral_views.xml",
         "views/portal_network_templates.xml",
+        "views/portal_network_operators_templates.xml",
+        "views/portal_network_catalogue_templates.xml",
         "views/portal_network_contact_templates.xml",
         "views/portal_network_referral_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
+            "social_secretariat_network/static/tests/tours/network_operators_tour.js",
             "social_secretariat_network/static/tests/tours/network_referral_tour.js",
             "social_secretariat_network/static/tests/tours/network_contact_tour.js",
         ],

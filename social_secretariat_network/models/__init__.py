@@ -4,3 +4,5 @@ from . import social_network_operator
 from . import social_desk
 from . import social_network_contact
 from . import social_referral
+from . import social_network_operator_request
+from . import social_service

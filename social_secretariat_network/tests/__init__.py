@@ -6,3 +6,5 @@ from . import test_network_contact
 from . import test_network_contact_portal
 from . import test_network_referral
 from . import test_network_referral_tour
+from . import test_network_operator_request
+from . import test_network_operator_request_portal

@@ -1,2 +1,3 @@
 from . import social_network_suspend
 from . import social_network_grant_access
+from . import social_network_operator_request_refuse
