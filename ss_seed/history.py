@@ -14,6 +14,7 @@ import pytz
 
 from odoo import fields
 
+from . import facilitation
 from .names import phone_number, real_fiscal_code
 from .persons import PersonsMixin
 from .planning import PlanningMixin
@@ -59,6 +60,8 @@ def generate(env, persons=60, sessions=300, referrals=40, seed=42):
     env = env["res.company"].sudo().with_company(company).env  # sudo: a generator script
     gen = HistoryGenerator(env, random.Random(seed), company)
     gen.run(persons, max(sessions - len(stories), 0), max(referrals - story_referrals, 0))
+    if "social.digital.assistance" in env:  # the network addon is installed
+        facilitation.generate(env, random.Random(seed), gen.today)
     params.set_param(MARKER, fields.Datetime.to_string(gen.now))
     return True
 

@@ -3,3 +3,4 @@ from . import network_contact
 from . import network_referral
 from . import network_operators
 from . import network_catalogue
+from . import network_assistance

@@ -6,3 +6,5 @@ from . import social_network_contact
 from . import social_referral
 from . import social_network_operator_request
 from . import social_service
+from . import social_digital_competence
+from . import social_digital_assistance

@@ -8,3 +8,6 @@ from . import test_network_referral
 from . import test_network_referral_tour
 from . import test_network_operator_request
 from . import test_network_operator_request_portal
+from . import test_digital_assistance
+from . import test_digital_assistance_csv
+from . import test_digital_assistance_portal
