@@ -4,8 +4,10 @@ it and reads the answer. And the pages of referrals pass axe (WCAG 2.1 AA), as t
 pages do (social_secretariat/tests/test_accessibility.py)."""
 
 import json
+import re
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.social_secretariat.tests import test_accessibility as axe
@@ -159,3 +161,147 @@ class TestNetworkReferralAccessibility(NetworkReferralPortalCase):
     def test_referral_waiting(self):
         referral = self._refer()
         self._axe(f"/my/network/referrals/{referral.id}")
+
+
+@tagged("post_install", "-at_install")
+class TestNetworkReferralPages(NetworkReferralPortalCase):
+    """The pages as the partner's browser gets them: the form's answers, the list's badges."""
+
+    def _post(self, **data):
+        self.authenticate("partner", "partner")
+        page = self.url_open("/my/network/referrals/new")
+        token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text).group(1)
+        values = {
+            "csrf_token": token,
+            "target_service_id": str(self.service.id),
+            "urgency": "normal",
+            "reason": "Non riesce a pagare l'affitto.",
+            **data,
+        }
+        return self.url_open("/my/network/referrals/new", data=values, allow_redirects=False)
+
+    def _created(self, response):
+        self.assertIn(response.status_code, (302, 303), response.text[-1500:])
+        referral_id = int(
+            re.search(r"/my/network/referrals/(\d+)", response.headers["Location"])[1]
+        )
+        return self.env["social.referral"].browse(referral_id)
+
+    def test_named_with_consent_and_signed_form(self):
+        need = self.env["social.need"].search([("parent_id", "!=", False)], limit=1)
+        self.authenticate("partner", "partner")
+        page = self.url_open("/my/network/referrals/new")
+        token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text).group(1)
+        response = self.url_open(
+            "/my/network/referrals/new",
+            data={
+                "csrf_token": token,
+                "submitted_consent": "1",
+                "submitted_name": "Elena Firmata",
+                "submitted_fiscal_code": "RSSMRA80A01F205X",
+                "target_service_id": str(self.service.id),
+                "need_ids": str(need.id),
+                "urgency": "emergency",
+                "reason": "Minacciata di sfratto domani.",
+            },
+            files={"consent_document": ("consenso.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+            allow_redirects=False,
+        )
+        referral = self._created(response)
+        self.assertEqual(referral.submitted_name, "Elena Firmata")
+        self.assertEqual(referral.submitted_fiscal_code, "RSSMRA80A01F205X")
+        self.assertEqual(referral.urgency, "emergency")
+        self.assertEqual(referral.submitted_consent_filename, "consenso.pdf")
+        self.assertTrue(referral.submitted_consent_document)
+        # the need's name in the language of the page (the session's)
+        names = {need.with_context(lang=lang).complete_name for lang in ("en_US", "it_IT")}
+        self.assertTrue(any(name in referral.reason for name in names), referral.reason)
+        self.assertFalse(referral.is_anonymous_report)
+
+    def test_without_consent_an_anonymous_report(self):
+        referral = self._created(self._post())
+        self.assertTrue(referral.is_anonymous_report)
+        self.assertFalse(referral.submitted_name)
+        listing = self.url_open("/my/network/referrals").text
+        self.assertIn("Anonymous report of need", listing)
+
+    def test_name_without_consent_comes_back(self):
+        count = self.env["social.referral"].search_count([])
+        response = self._post(submitted_name="Nome Senza Consenso")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('id="network_referral_submitted_name_error"', response.text)
+        self.assertIn('role="alert"', response.text)
+        # what was typed is kept, nothing was saved
+        self.assertIn('value="Nome Senza Consenso"', response.text)
+        self.assertEqual(self.env["social.referral"].search_count([]), count)
+
+    def test_bad_fiscal_code_at_the_field(self):
+        count = self.env["social.referral"].search_count([])
+        response = self._post(
+            submitted_consent="1",
+            submitted_name="Mario Codice",
+            submitted_fiscal_code="RSSMRA80A01F205Y",
+        )
+        self.assertEqual(response.status_code, 200)
+        error = re.search(
+            r'id="network_referral_submitted_fiscal_code_error"[^>]*>([^<]*)<', response.text
+        )
+        self.assertTrue(error, "the error is shown at the codice fiscale")
+        self.assertIn("RSSMRA80A01F205Y", error[1])
+        self.assertIn(
+            'aria-describedby="network_referral_submitted_fiscal_code_error"', response.text
+        )
+        self.assertEqual(self.env["social.referral"].search_count([]), count)
+
+    def test_signed_form_must_be_pdf_or_image(self):
+        self.authenticate("partner", "partner")
+        page = self.url_open("/my/network/referrals/new")
+        token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text).group(1)
+        response = self.url_open(
+            "/my/network/referrals/new",
+            data={
+                "csrf_token": token,
+                "submitted_consent": "1",
+                "submitted_name": "Elena Script",
+                "target_service_id": str(self.service.id),
+                "urgency": "normal",
+                "reason": "Prova.",
+            },
+            files={"consent_document": ("consenso.html", b"<html><script>x</script>", "text/html")},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('id="network_referral_consent_document_error"', response.text)
+
+    def test_late_and_duplicate_are_shown(self):
+        first = self._refer(submitted_fiscal_code="RSSMRA80A01F205X")
+        second = self._refer(submitted_fiscal_code="RSSMRA80A01F205X")
+        self.assertTrue(second.is_duplicate)
+        # past its deadline and flagged by the cron
+        first.sudo()._workflow_write(
+            {"ack_deadline": fields.Datetime.now() - timedelta(hours=1), "is_overdue": True}
+        )
+        self.authenticate("partner", "partner")
+        listing = self.url_open("/my/network/referrals").text
+        self.assertIn("o_network_referral_late", listing)
+        self.assertIn("o_network_referral_duplicate", listing)
+        page = self.url_open(f"/my/network/referrals/{first.id}").text
+        self.assertIn("o_network_referral_late_warning", page)
+        home = self.url_open("/my/network").text
+        self.assertIn("o_network_referrals_late", home)
+        # the state filter: a sent referral is not among the closed ones
+        closed = self.url_open("/my/network/referrals?state=closed").text
+        self.assertNotIn(first.name, closed)
+
+    def test_other_organisation_gets_not_found(self):
+        referral = self._refer()
+        self.authenticate("cisl.milano1", "cisl.milano1")
+        response = self.url_open(f"/my/network/referrals/{referral.id}")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(referral.name, self.url_open("/my/network/referrals?state=all").text)
+
+    def test_not_a_partner_goes_back_to_my(self):
+        self.authenticate("cittadino", "cittadino")
+        response = self.url_open("/my/network/referrals", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertTrue(response.headers["Location"].endswith("/my"))
