@@ -52,6 +52,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/social_network_member_demo.xml",
+        "demo/social_referral_demo.xml",
         "demo/social_network_contact_demo.xml",
     ],
 }

@@ -20,6 +20,7 @@ PARTNER_FIELDS = (
     "submitted_consent",
     "submitted_consent_document",
     "submitted_consent_filename",
+    "need_ids",
 )
 # who is referred: kept only with the person's consent (else an anonymous report of need)
 IDENTITY_FIELDS = (
@@ -54,6 +55,17 @@ class SocialReferral(models.Model):
     submitted_phone = fields.Char(string="Phone (as submitted)", readonly=True, copy=False)
     submitted_municipality_id = fields.Many2one(
         "social.municipality", string="Municipality (as submitted)", readonly=True, copy=False
+    )
+    # the needs the organisation ticked (the taxonomy of the sessions): the receivers and the
+    # reports read them as data, not inside the description
+    need_ids = fields.Many2many(
+        "social.need",
+        "social_referral_need_rel",
+        "referral_id",
+        "need_id",
+        string="Needs (as submitted)",
+        readonly=True,
+        copy=False,
     )
     submitted_consent = fields.Boolean(
         string="Consent given to the organisation",
@@ -152,7 +164,9 @@ class SocialReferral(models.Model):
                         or ", ".join(extra),
                     )
                 )
-            guard.check_links(self, vals, ("target_service_id", "submitted_municipality_id"))
+            guard.check_links(
+                self, vals, ("target_service_id", "submitted_municipality_id", "need_ids")
+            )
             clean = {k: vals[k] for k in PARTNER_FIELDS if k in vals}
             service = Service.browse(clean.get("target_service_id"))
             if not service:

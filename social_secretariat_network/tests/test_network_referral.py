@@ -190,6 +190,19 @@ class TestNetworkReferral(NetworkCase):
         with self.assertRaises(AccessError):
             referral.with_user(self.user_a).read(["person_id"])
 
+    def test_anonymising_the_person_clears_what_was_submitted(self):
+        referral = self.refer()
+        referral.with_user(self.worker).action_match_person()
+        wizard = (
+            self.env["social.person.anonymise"]
+            .with_user(self.coordinator)
+            .create({"person_ids": [Command.set(self.person.ids)], "reason": "Richiesta scritta"})
+        )
+        wizard.action_confirm()
+        self.assertFalse(referral.submitted_name)
+        self.assertFalse(referral.submitted_fiscal_code)
+        self.assertFalse(referral.submitted_phone)
+
     # ------------------------------------------------------------
     # Answers back to the organisation
     # ------------------------------------------------------------
