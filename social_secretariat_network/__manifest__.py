@@ -33,6 +33,7 @@
         "views/social_network_menus.xml",
         "views/social_network_operator_request_views.xml",
         "views/social_service_views.xml",
+        "views/social_network_member_activity_views.xml",
         "views/social_referral_views.xml",
         "views/portal_network_templates.xml",
         "views/portal_network_assistance_templates.xml",

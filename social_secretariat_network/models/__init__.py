@@ -8,3 +8,4 @@ from . import social_network_operator_request
 from . import social_service
 from . import social_digital_competence
 from . import social_digital_assistance
+from . import social_network_member_activity

@@ -11,3 +11,4 @@ from . import test_network_operator_request_portal
 from . import test_digital_assistance
 from . import test_digital_assistance_csv
 from . import test_digital_assistance_portal
+from . import test_network_activity
