@@ -161,7 +161,11 @@ $$;
 -- Everything again from the live tables (install, the coordinator's rebuild).
 CREATE OR REPLACE FUNCTION social_report_session_need_rebuild() RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    memory text := current_setting('work_mem');
 BEGIN
+    -- the grouping of every session-need row: in memory rather than in batches on disk
+    PERFORM set_config('work_mem', '256MB', true);
     TRUNCATE social_report_session_need_daily, social_report_session_need_monthly
         RESTART IDENTITY;
     INSERT INTO social_report_session_need_daily (
@@ -177,6 +181,7 @@ BEGIN
     FROM social_report_session_need_daily
     GROUP BY 1, 2, 3;
     ANALYZE social_report_session_need_daily, social_report_session_need_monthly;
+    PERFORM set_config('work_mem', memory, true);
 END
 $$;
 

@@ -36,8 +36,8 @@ DAY_QUERY = """
            n.user_area, a.state, a.channel, nullif(a.outcome, '') AS outcome, a.age_band,
            a.gender, a.citizenship_group, a.contacts, 1 AS daily_rows
     FROM social_report_session_need_daily a
-    JOIN social_desk d ON d.id = a.desk_id
-    JOIN social_need n ON n.id = a.need_id
+    LEFT JOIN social_desk d ON d.id = a.desk_id
+    LEFT JOIN social_need n ON n.id = a.need_id
 """
 MONTH_QUERY = """
     SELECT a.id, a.month AS date, a.desk_id, d.municipality_id, d.company_id, a.need_id,
@@ -45,11 +45,14 @@ MONTH_QUERY = """
            NULL::varchar AS outcome, NULL::varchar AS age_band, NULL::varchar AS gender,
            NULL::varchar AS citizenship_group, a.contacts, a.daily_rows
     FROM social_report_session_need_monthly a
-    JOIN social_desk d ON d.id = a.desk_id
-    JOIN social_need n ON n.id = a.need_id
+    LEFT JOIN social_desk d ON d.id = a.desk_id
+    LEFT JOIN social_need n ON n.id = a.need_id
 """
 # the fields the monthly table holds (the rest is the profile, in the daily one only)
 MONTH_FIELDS = {"date", "desk_id", "municipality_id", "company_id", "need_id", "user_area"}
+# LEFT JOINs above: every row has its desk and need (sessions and needs cannot go without their
+# rows going), and PostgreSQL leaves out a LEFT JOIN on a primary key that a query does not read
+# (the needs, unless the user area is asked for)
 MONTH_GRANULARITIES = {"month", "quarter", "year"}
 UNKNOWN = [("unknown", "Unknown")]
 
