@@ -291,7 +291,8 @@ class NetworkReferralPortal(NetworkPortal):
                 "submitted_municipality_id": municipality.id,
                 "target_service_id": service.id,
                 "urgency": urgency,
-                "reason": self._reason_with_needs(description, needs),
+                "reason": description,
+                "need_ids": [fields.Command.set(needs.ids)],
             }
             if consent:
                 vals.update(
@@ -349,14 +350,6 @@ class NetworkReferralPortal(NetworkPortal):
             )
             return None
         return (upload_policy.clean_name(request.env, upload.filename), data)
-
-    def _reason_with_needs(self, description, needs):
-        """The description, after the needs ticked (the referral has no needs of its own: the
-        receivers read them in the text, and decode them on the person's session)."""
-        if not needs:
-            return description
-        names = ", ".join(needs.mapped("complete_name"))
-        return request.env._("Needs: %(needs)s", needs=names) + "\n\n" + description
 
     # ------------------------------------------------------------
     # The Ambito's consent form, blank, to print
