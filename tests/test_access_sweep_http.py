@@ -248,6 +248,13 @@ EXPECTED = {
         **staff(ALL),
         "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
     },
+    # the referentes' requests about their operators: staff read them, a partner their
+    # organisation's (only the referente asks); the figures per organisation: the coordinator
+    "social.network.operator.request": {
+        **staff(ALL),
+        "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
+    },
+    "social.network.member.activity": staff(NONE, worker=NONE),
 }
 
 # Readable by a citizen or a partner without naming anyone: Odoo's reference data and the
