@@ -305,3 +305,20 @@ class TestNetworkReferralPages(NetworkReferralPortalCase):
         response = self.url_open("/my/network/referrals", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertTrue(response.headers["Location"].endswith("/my"))
+
+    def test_closed_with_outcome_and_messages(self):
+        referral = self._refer()
+        worker = referral.with_user(self.worker)
+        worker.action_accept()
+        worker.message_post(
+            body="Nota interna del servizio", subtype_xmlid="mail.mt_note", message_type="comment"
+        )
+        worker.action_close("service_activated", "Attivata l'assistenza domiciliare")
+        self.authenticate("partner", "partner")
+        page = self.url_open(f"/my/network/referrals/{referral.id}").text
+        self.assertIn("o_network_referral_outcome", page)
+        self.assertIn("Attivata l&#39;assistenza domiciliare", page)
+        # the answers reach the organisation, the social workers' note does not
+        self.assertIn("o_network_referral_message", page)
+        self.assertIn(referral.name, page)
+        self.assertNotIn("Nota interna del servizio", page)
