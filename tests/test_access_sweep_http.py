@@ -248,6 +248,12 @@ EXPECTED = {
         **staff(ALL),
         "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
     },
+    # contacts logged at the network desks: staff of the Ambito read them, a partner their
+    # organisation's (the person's file they were matched to is a staff-only field)
+    "social.network.contact": {
+        **staff(ALL),
+        "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
+    },
     # the referentes' requests about their operators: staff read them, a partner their
     # organisation's (only the referente asks); the figures per organisation: the coordinator
     "social.network.operator.request": {

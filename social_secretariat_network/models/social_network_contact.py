@@ -337,6 +337,7 @@ class SocialNetworkContact(models.Model):
                     ],
                     limit=1,
                 )
+            found = bool(person)
             if not person:
                 person = Person.create(contact._person_values())
             contact._workflow_write(
@@ -347,7 +348,35 @@ class SocialNetworkContact(models.Model):
                     "matched_date": fields.Datetime.now(),
                 }
             )
+            contact._record_consent()
+            message = (
+                self.env._("Matched to the file of %(person)s (same codice fiscale).")
+                if found
+                else self.env._("A new file was created for %(person)s from the submitted data.")
+            )
+            # an internal note: the partner reads their contact, not the file it was matched to
+            contact.message_post(
+                body=message % {"person": person.name}, subtype_xmlid="mail.mt_note"
+            )
         return True
+
+    def _record_consent(self):
+        """The consent the person gave the network desk, on the person's file."""
+        self.ensure_one()
+        self.env["social.consent"].create(
+            {
+                "person_id": self.person_id.id,
+                "purpose": "sharing",
+                "legal_basis": "consent",
+                "date_given": self.date.date(),
+                "channel": "oral",
+                "note": self.env._(
+                    "Given to %(organisation)s (contact %(name)s)",
+                    organisation=self.member_id.name,
+                    name=self.name,
+                ),
+            }
+        )
 
     def _person_values(self):
         """A new file from what the partner submitted."""

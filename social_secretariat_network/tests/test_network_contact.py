@@ -98,7 +98,7 @@ class TestNetworkContact(NetworkCase):
             )
         # an expired protocol, before the daily job has run
         self.member_a.with_user(self.coordinator).write(
-            {"protocol_expiry_date": self.today - timedelta(days=1)}
+            {"protocol_expiry_date": self.today - timedelta(days=3)}
         )
         with self.assertRaises(UserError):
             self._log()
@@ -181,6 +181,17 @@ class TestNetworkContact(NetworkCase):
         # what they submitted, and the state, they read
         values = contact.with_user(self.user_a).read(["person_name", "state"])[0]
         self.assertEqual(values["state"], "matched")
+        # nor the back office's note saying whose file it is (the file is Mario Rossi's)
+        messages = (
+            self.env["mail.message"]
+            .with_user(self.user_a)
+            .search([("model", "=", contact._name), ("res_id", "=", contact.id)])
+        )
+        self.assertNotIn("Rossi", " ".join(messages.mapped("body")))
+        notes = self.env["mail.message"].search(
+            [("model", "=", contact._name), ("res_id", "=", contact.id)]
+        )
+        self.assertIn("Rossi", " ".join(notes.mapped("body")), "the note is there, for staff")
 
     def test_staff_scope(self):
         contact = self._named()
@@ -228,6 +239,11 @@ class TestNetworkContact(NetworkCase):
         self.assertEqual(person.gender, "female")
         self.assertEqual(person.residence_municipality_id, self.pioltello)
         self.assertEqual(person.company_id, contact.company_id)
+        # the consent given at the desk, on the file
+        consent = person.consent_ids
+        self.assertEqual(len(consent), 1)
+        self.assertEqual((consent.purpose, consent.channel), ("sharing", "oral"))
+        self.assertIn(self.member_a.name, consent.note)
 
     def test_match_new_code_creates_the_file_with_it(self):
         code = "BNCGRG60A01F205Z"
