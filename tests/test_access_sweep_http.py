@@ -261,6 +261,13 @@ EXPECTED = {
         "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
     },
     "social.network.member.activity": staff(NONE, worker=NONE),
+    # digital facilitation acts: staff of the Ambito read them, a partner their organisation's;
+    # the competences they work on are reference data
+    "social.digital.assistance": {
+        **staff(ALL),
+        "partner": lambda r: [("member_id.operator_ids.user_id", "=", r.uid)],
+    },
+    "social.digital.competence": {**staff(ALL), "partner": ALL},
 }
 
 # Readable by a citizen or a partner without naming anyone: Odoo's reference data and the
