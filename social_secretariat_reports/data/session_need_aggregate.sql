@@ -38,20 +38,15 @@ CREATE TABLE IF NOT EXISTS social_report_session_need_monthly (
     CONSTRAINT social_report_session_need_monthly_key UNIQUE (month, desk_id, need_id)
 );
 
--- Age in whole years at `day` (as relativedelta(day, birth).years), in the bands of
--- social_secretariat's AGE_BANDS.
+-- Age in whole years at `day` (the birthday reached; born on 29 February: on 1 March in
+-- common years, as PostgreSQL's age() counts), in the bands of social_secretariat's AGE_BANDS. One
+-- expression without FROM, so that PostgreSQL inlines it instead of calling it for each row.
 CREATE OR REPLACE FUNCTION social_report_age_band(birth date, day date)
 RETURNS varchar LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN birth IS NULL THEN 'unknown'
-        WHEN years <= 17 THEN '0_17'
-        WHEN years <= 29 THEN '18_29'
-        WHEN years <= 44 THEN '30_44'
-        WHEN years <= 64 THEN '45_64'
-        WHEN years <= 74 THEN '65_74'
-        ELSE '75_plus'
+    SELECT CASE WHEN birth IS NULL THEN 'unknown'
+        ELSE (ARRAY['0_17', '18_29', '30_44', '45_64', '65_74', '75_plus'])[
+            width_bucket(date_part('year', age(day, birth)), ARRAY[18, 30, 45, 65, 75]::float8[]) + 1]
     END
-    FROM (SELECT date_part('year', age(day, birth))::integer AS years) AS a
 $$;
 
 -- Each counted session with the keys it is counted under (its needs apart). The profile is

@@ -130,11 +130,17 @@ class TestSessionNeedAggregate(SocialCase):
         self.person.write({"gender": "other"})
         self.assertExact("change the person's profile")
 
+        # 18 on 1 March, not on 28 February: the band changes there, in Python as in SQL
+        leap = self.env["social.person"].create(
+            {"first_name": "Luca", "last_name": "Bisestile", "birth_date": "2008-02-29"}
+        )
+        self.make_session(person=leap, date=datetime(2026, 2, 28, 12))
         before = self.assertExact("before the anonymisation")
         self.env["social.person.anonymise"].with_user(self.coordinator).create(
-            {"person_ids": [Command.set(self.person.ids)], "reason": "Richiesta scritta"}
+            {"person_ids": [Command.set((self.person | leap).ids)], "reason": "Richiesta scritta"}
         ).action_confirm()
         self.assertTrue(self.person.is_anonymised)
+        self.assertEqual(leap.session_ids.anon_age_band, "0_17")
         # the sessions keep the age band at their date: the figures do not move
         self.assertEqual(self.assertExact("anonymise the person"), before)
 

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 import pytz
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 
@@ -24,7 +23,11 @@ class SocialPersonAnonymise(models.TransientModel):
         for session in sessions:
             zone = pytz.timezone(session.desk_id._tz())
             day = pytz.utc.localize(session.date).astimezone(zone).date()
-            band = age_band(relativedelta(day, person.birth_date).years)
+            birth = person.birth_date
+            # whole years as the aggregate's SQL counts them (PostgreSQL's age()): the
+            # birthday reached, 29 February on 1 March in common years
+            years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+            band = age_band(years)
             if band != session.anon_age_band:
                 by_band[band].append(session.id)
         # the workflow lets the anonymisation write done sessions (as the core's write above)
