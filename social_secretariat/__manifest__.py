@@ -42,6 +42,7 @@
         "data/auth_signup_data.xml",
         "data/social_holiday_data.xml",
         "data/social_desk_closure_data.xml",
+        "data/res_lang_data.xml",
         "views/social_municipality_views.xml",
         "views/social_desk_views.xml",
         "views/social_need_views.xml",

@@ -19,6 +19,9 @@ class OdooClient:
         self.url = url
         self.db = db
         self.session = requests.Session()
+        # as the browser of an Italian citizen: the portal also speaks English, to those
+        # whose browser asks for it
+        self.session.headers["Accept-Language"] = "it-IT,it;q=0.9"
         self._rpc_id = 0
 
     def get(self, path, **kw):

@@ -17,3 +17,11 @@ class IrHttp(models.AbstractModel):
             # Odoo's HTTPRequest passes on max_content_length, not this: set on werkzeug's own
             request.httprequest._HTTPRequest__wrapped.max_form_memory_size = size
         return super()._pre_dispatch(rule, args)
+
+    @classmethod
+    def _get_default_lang(cls):
+        """Italian first: a visitor whose address, cookie and browser name no language of the
+        portal (a French browser, say) reads Italian, where Odoo would take the first active
+        language, English; the switcher in the footer offers English to foreign citizens."""
+        italian = request.env["res.lang"]._get_data(code="it_IT")
+        return italian if italian.code else super()._get_default_lang()

@@ -1,10 +1,11 @@
 import contextlib
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
+from .social_desk import DEFAULT_TZ
 from .social_rate_limit import RateLimited
 
 _logger = logging.getLogger(__name__)
@@ -21,6 +22,19 @@ class ResUsers(models.Model):
         "desk_id",
         string="Social desks",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("tz") and not self.env.context.get("tz"):
+                # citizens who sign up and portal users granted by staff come without a zone:
+                # their pages and e-mails would show UTC times, an hour or two off in Italy.
+                # They get the Ambito's zone (its working time), as the desks do.
+                company = self.env["res.company"].browse(vals.get("company_id")).exists()
+                company = company or self.env.company
+                # sudo: the working time is staff configuration; only its zone's name is used
+                vals["tz"] = company.sudo().resource_calendar_id.tz or DEFAULT_TZ
+        return super().create(vals_list)
 
     def write(self, vals):
         res = super().write(vals)

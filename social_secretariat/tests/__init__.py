@@ -31,5 +31,7 @@ from . import test_workflow_guard
 from . import test_upload_policy
 from . import test_holidays
 from . import test_subject_data_pdf
-from . import test_referral_answers
 from . import test_privacy_page
+from . import test_user_timezone
+from . import test_referral_answers
+from . import test_portal_language

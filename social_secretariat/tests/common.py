@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import odoo.http
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
@@ -146,3 +147,23 @@ class SocialCase(TransactionCase):
         return cls.env["social.consent"].create(
             {"person_id": (person or cls.person).id, "purpose": purpose, **values}
         )
+
+
+class ItalianBrowserMixin:
+    """For HttpCase tests of the visitors' pages: ask as an Italian citizen's browser does.
+
+    The portal also speaks English (the footer's switcher): a client that names no language
+    gets Odoo's English and is redirected to the /en/ pages."""
+
+    def authenticate(self, user, password, browser=None):
+        session = super().authenticate(user, password, browser=browser)
+        if not user:
+            # HttpCase gives the visitor's session Odoo's English; a visitor's browser here
+            # asks for Italian, which a fresh session would take from the request
+            session.context["lang"] = "it_IT"
+            odoo.http.root.session_store.save(session)
+        return session
+
+    def url_open(self, url, *args, headers=None, **kwargs):
+        headers = dict({"Accept-Language": "it-IT,it;q=0.9"}, **(headers or {}))
+        return super().url_open(url, *args, headers=headers, **kwargs)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, tagged
 
+from .common import ItalianBrowserMixin
+
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -50,7 +52,7 @@ RUNNER = """
 
 
 @tagged("post_install", "-at_install")
-class TestPortalAccessibility(HttpCase):
+class TestPortalAccessibility(ItalianBrowserMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -6,6 +6,7 @@ import re
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import ItalianBrowserMixin
 from .common_appointment import AppointmentCase
 
 
@@ -16,7 +17,7 @@ def book_links(html):
 
 
 @tagged("post_install", "-at_install")
-class TestServicePageBooking(AppointmentCase, HttpCase):
+class TestServicePageBooking(ItalianBrowserMixin, AppointmentCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
