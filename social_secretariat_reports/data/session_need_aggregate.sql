@@ -40,13 +40,19 @@ CREATE TABLE IF NOT EXISTS social_report_session_need_monthly (
 
 -- Age in whole years at `day` (the birthday reached; born on 29 February: on 1 March in
 -- common years, as PostgreSQL's age() counts), in the bands of social_secretariat's AGE_BANDS. One
--- expression without FROM, so that PostgreSQL inlines it instead of calling it for each row.
+-- expression without FROM, so that PostgreSQL inlines it instead of calling it for each row
+-- (EXPLAIN VERBOSE shows the expression, not the function).
 CREATE OR REPLACE FUNCTION social_report_age_band(birth date, day date)
 RETURNS varchar LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN birth IS NULL THEN 'unknown'
+    SELECT (CASE WHEN birth IS NULL THEN 'unknown'
         ELSE (ARRAY['0_17', '18_29', '30_44', '45_64', '65_74', '75_plus'])[
-            width_bucket(date_part('year', age(day, birth)), ARRAY[18, 30, 45, 65, 75]::float8[]) + 1]
-    END
+            width_bucket(
+                -- timestamps without zone: age() of dates would take the STABLE timestamptz
+                -- variant, and an IMMUTABLE function with a STABLE body is not inlined
+                date_part('year', age(day::timestamp, birth::timestamp)),
+                ARRAY[18, 30, 45, 65, 75]::float8[]
+            ) + 1]
+    END)::varchar
 $$;
 
 -- Each counted session with the keys it is counted under (its needs apart). The profile is
