@@ -368,7 +368,8 @@ class SocialNetworkContact(models.Model):
                 "person_id": self.person_id.id,
                 "purpose": "sharing",
                 "legal_basis": "consent",
-                "date_given": self.date.date(),
+                # the day of the contact where the desk is, not in UTC
+                "date_given": fields.Datetime.context_timestamp(self, self.date).date(),
                 "channel": "oral",
                 "note": self.env._(
                     "Given to %(organisation)s (contact %(name)s)",
