@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -290,9 +291,11 @@ class SocialDigitalAssistance(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        # a day of slack: the day of the Ambito may have turned already in the user's time
+        # zone or not yet (the check is against mistyped years, not against an hour)
+        latest = fields.Date.context_today(self) + timedelta(days=1)
         for act in self:
-            if act.date > today:
+            if act.date > latest:
                 raise ValidationError(
                     self.env._("Date: a facilitation act cannot be recorded in the future.")
                 )

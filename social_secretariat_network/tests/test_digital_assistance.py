@@ -123,7 +123,7 @@ class TestDigitalAssistance(DigitalAssistanceCase):
     def test_validations(self):
         Act = self.Act.with_user(self.user_a)
         with self.assertRaisesRegex(ValidationError, "future"):
-            Act.create(self._vals(date=self.today + timedelta(days=1)))
+            Act.create(self._vals(date=self.today + timedelta(days=2)))
         with self.assertRaises(ValidationError):
             Act.create(self._vals(province_id=self.env.ref("base.state_us_5").id))
         with self.assertRaisesRegex(ValidationError, "2000"):
