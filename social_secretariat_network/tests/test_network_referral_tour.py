@@ -159,6 +159,15 @@ class TestNetworkReferralAccessibility(NetworkReferralPortalCase):
         referral.with_user(self.worker).action_reject(REASON, reject_reason="other")
         self._axe(f"/my/network/referrals/{referral.id}")
 
+    def test_referral_closed(self):
+        # the badges of every state on the list, then one closed with its outcome
+        referral = self._refer()
+        self._refer().with_user(self.worker).action_accept()
+        referral.with_user(self.worker).action_accept()
+        referral.with_user(self.worker).action_close("service_activated", "Attivato il SAD")
+        self._axe("/my/network/referrals?state=all")
+        self._axe(f"/my/network/referrals/{referral.id}")
+
     def test_referral_waiting(self):
         referral = self._refer()
         self._axe(f"/my/network/referrals/{referral.id}")
