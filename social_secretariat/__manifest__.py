@@ -77,6 +77,9 @@
         "report/social_person_subject_data_report.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "social_secretariat/static/src/scss/portal.scss",
+        ],
         "web.assets_tests": [
             "social_secretariat/static/tests/tours/**/*",
         ],

@@ -80,3 +80,58 @@ class TestOnlineDeskUI(HttpCase):
         self.assertEqual(session.channel, "online")
         self.assertEqual(request.state, "converted")
         self.assertIn("Bollette arretrate tour", session.request)
+
+
+@tagged("post_install", "-at_install")
+class TestCoordinatorScreen(HttpCase):
+    browser_size = "1440x900"
+
+    def test_coordinator_sees_every_section_at_1440(self):
+        """On a 1440 px screen the coordinator's top bar holds every section of the Social
+        Secretariat (network and observatory included): none is pushed behind the "+"."""
+        self.browser_js(
+            "/odoo/action-social_secretariat.social_listening_session_action",
+            """
+            const check = () => {
+                const sections = document.querySelectorAll('.o_menu_sections > *');
+                if (!sections.length) { return setTimeout(check, 200); }
+                if (document.querySelector('.o_menu_sections_more')) {
+                    console.error('sections hidden behind "+": ' + document.querySelector(
+                        '.o_menu_sections').innerText.replace(/\\s+/g, ' '));
+                } else {
+                    console.log('test successful');
+                }
+            };
+            setTimeout(check, 1500);
+            """,
+            ready="odoo.isReady",
+            login="coordinatrice",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenPhone(HttpCase):
+    browser_size = "390x844"
+
+    def test_appointments_list_reads_whole_on_a_phone(self):
+        """On a 390 px phone the citizen's appointments read whole: no sideways scrolling, no
+        day or desk cut off."""
+        self.browser_js(
+            "/my/social/appointments",
+            """
+            const rows = document.querySelectorAll('.o_social_appointment_row');
+            const cut = [...document.querySelectorAll('.o_social_appointment_row *')].filter(
+                (el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0);
+            if (!rows.length) {
+                console.error('no appointment listed');
+            } else if (document.documentElement.scrollWidth > window.innerWidth) {
+                console.error('the page scrolls sideways');
+            } else if (cut.length) {
+                console.error('cut off: ' + cut.map((el) => el.textContent.trim()).join(' | '));
+            } else {
+                console.log('test successful');
+            }
+            """,
+            ready="document.readyState === 'complete'",
+            login="cittadino",
+        )
