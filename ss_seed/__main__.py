@@ -23,6 +23,9 @@ def main():
     registry = open_registry(args.config, args.database, logfile=args.logfile)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        if env["res.lang"]._get_data(code="it_IT").code:
+            # the history's messages (sent, accepted, outcomes...) in the Ambito's language
+            env = env(context={"lang": "it_IT"})
         done = generate(env, args.persons, args.sessions, args.referrals)
     print(
         f"{args.database}: demo history generated"
