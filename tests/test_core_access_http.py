@@ -108,6 +108,14 @@ def test_opening_a_file_is_logged(odoo_server, case):
 )
 def test_portal_users_reach_no_staff_model(odoo_server, login, model):
     portal = as_user(odoo_server, login)
+    if (login, model) == ("partner", "social.referral"):
+        # issue 10: a partner reads the referrals of their organisation (see also
+        # test_network_referral_http.py), and no staff field of them
+        rows = portal.call(model, "search_read", [], fields=["network_member_id"])
+        members = portal.call("social.network.member", "search_read", [], fields=["id"])
+        assert rows and {row["network_member_id"][0] for row in rows} <= {m["id"] for m in members}
+        assert_access_error(lambda: portal.call(model, "search_read", [], fields=["person_id"]))
+        return
     assert_access_error(lambda: portal.call(model, "search_read", [], fields=["id"]))
 
 

@@ -95,7 +95,7 @@ class TestNetworkReferral(NetworkCase):
 
     def test_organisation_not_in_force_cannot_refer(self):
         self.member_a.with_user(self.coordinator).write(
-            {"protocol_expiry_date": self.today - timedelta(days=1)}
+            {"protocol_expiry_date": self.today - timedelta(days=2)}
         )
         with self.assertRaisesRegex(UserError, "protocol is not in force"):
             self.refer()
