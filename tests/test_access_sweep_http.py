@@ -194,7 +194,11 @@ EXPECTED = {
     # the files
     "social.person": staff(op_person, portal=own_person),
     "social.listening.session": staff(op_session),
-    "social.referral": staff(op_referral, worker=worker_referral),
+    # a partner: the referrals of their organisation (the person's file is a staff-only field)
+    "social.referral": {
+        **staff(op_referral, worker=worker_referral),
+        "partner": lambda r: [("network_member_id.operator_ids.user_id", "=", r.uid)],
+    },
     "social.appointment": staff(
         op_appointment,
         portal=lambda r: [
