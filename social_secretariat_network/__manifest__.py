@@ -2,13 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Partner Network",
-    # Alpha: the back office of the network (members, protocols, operators and their portal
-    # access) exists; the partner portal, referrals from partners and digital facilitation
-    # are still to come. The summary says no more than is here.
-    "summary": "Segretariato Sociale Diffuso (in development): network members, their "
-    "protocols, operators and portal access; the partner portal is not built yet",
-    "development_status": "Alpha",
-    "version": "18.0.1.1.0",
+    # Beta: the network's back office, the partner portal, referrals from partners, contacts
+    # and digital facilitation work and are tested as real partner users.
+    "summary": "Segretariato Sociale Diffuso: network members and their operators, the "
+    "partner portal (contacts, referrals and their outcome, digital facilitation), "
+    "referrals from partners in the back office",
+    "development_status": "Beta",
+    "version": "18.0.1.2.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
     "author": "Segretariato Sociale for Odoo contributors",
