@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 from ..tools import guard, text
+from .social_desk import DEFAULT_TZ
 
 OPEN_STATES = ("draft", "sent", "accepted", "in_progress")
 STAFF = "base.group_user"
@@ -527,6 +529,18 @@ class SocialReferral(models.Model):
             if referral.urgency == "emergency":
                 referral._notify_on_call()
 
+    def _deadline_text(self):
+        """The acknowledgement deadline as the receivers read it: their desk's time, in the
+        language of the message (not the UTC of the database)."""
+        self.ensure_one()
+        # sudo: the zone lives on the desk's working times, staff configuration
+        tz = (
+            self.target_desk_id._tz()
+            if self.target_desk_id
+            else (self.company_id.sudo().resource_calendar_id.tz or DEFAULT_TZ)
+        )
+        return format_datetime(self.env, self.ack_deadline, tz=tz, dt_format="short")
+
     def _compute_ack_deadline(self, sent):
         self.ensure_one()
         company = self.company_id
@@ -558,7 +572,7 @@ class SocialReferral(models.Model):
                 urgency=dict(self._fields["urgency"]._description_selection(self.env))[
                     self.urgency
                 ],
-                deadline=fields.Datetime.to_string(self.ack_deadline),
+                deadline=self._deadline_text(),
             ),
             partner_ids=partners.ids,
             subtype_xmlid="mail.mt_comment",
@@ -838,7 +852,7 @@ class SocialReferral(models.Model):
                     "Reminder: referral %(name)s was to be acknowledged by %(deadline)s. Accept "
                     "or reject it now: the origin sees that it is late.",
                     name=referral.name,
-                    deadline=fields.Datetime.to_string(referral.ack_deadline),
+                    deadline=referral._deadline_text(),
                 ),
                 partner_ids=users.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
