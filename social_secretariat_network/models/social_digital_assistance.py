@@ -308,7 +308,7 @@ class SocialDigitalAssistance(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Desk: %(desk)s is not a desk of %(organisation)s.",
-                        desk=act.desk_id.sudo().name,
+                        desk=act.desk_id.sudo().name,  # sudo: as above, its name only
                         organisation=act.member_id.name,
                     )
                 )

@@ -267,6 +267,7 @@ class SocialNetworkContact(models.Model):
             if member and not vals.get("desk_id") and member.desk_ids:
                 vals["desk_id"] = member.desk_ids[:1].id
             if vals.get("name", "/") == "/":
+                # sudo: partners may not read sequences; only the next number comes out
                 vals["name"] = (
                     self.env["ir.sequence"].sudo().next_by_code("social.network.contact") or "/"
                 )
