@@ -21,6 +21,8 @@
         "security/ir.model.access.csv",
         "security/social_secretariat_reports_rules.xml",
         "views/social_report_session_need_views.xml",
+        "views/social_report_referral_views.xml",
+        "views/social_report_desk_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
