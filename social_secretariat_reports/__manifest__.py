@@ -23,6 +23,7 @@
         "views/social_report_session_need_views.xml",
         "views/social_report_referral_views.xml",
         "views/social_report_desk_views.xml",
+        "wizards/social_report_export_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -1,1 +1,2 @@
 from . import social_person_anonymise
+from . import social_report_export
