@@ -183,9 +183,9 @@ class SocialReportExport(models.TransientModel):
             ),
             self.env._(
                 "Statistical disclosure control: cells below %(threshold)s are shown as "
-                '"%(mark)s"; further cells are shown the same way so that none can be worked '
-                "out from the totals (at least two hidden cells in every row and column that "
-                "has one). Zeros are published. Totals are exact.",
+                "%(mark)s; further cells are shown the same way so that none can be worked out "
+                "from the totals (at least two hidden cells in every row and column that has "
+                "one). Zeros are published. Totals are exact.",
                 threshold=result.threshold,
                 mark=result.mark,
             ),
