@@ -2,13 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Observatory",
-    # Part 1 of the observatory: the maintained aggregate and the needs analysis. The
-    # periodic report, the exports and the other analyses are not built yet; the summary
-    # says no more than is here.
-    "summary": "Osservatorio (in development): contacts by need, from an exact aggregate "
-    "kept by the database; the other analyses, the report and the exports are not built yet",
+    # The observatory so far: the maintained aggregate, the needs, referral and desk
+    # analyses, the anonymised exports. The dashboard, the periodic report, distinct persons
+    # and the replica are still to come; the summary says no more than is here.
+    "summary": "Osservatorio (in development): contacts by need from an exact aggregate kept "
+    "by the database, referrals and desk workload, anonymised exports with cell suppression",
     "development_status": "Alpha",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
     "author": "Segretariato Sociale for Odoo contributors",

@@ -30,7 +30,7 @@ def test_signup_requires_the_privacy_notice_and_records_the_consent(odoo_server,
     assert page.status_code == 200
     assert 'name="social_privacy"' in page.text
     assert 'for="social_privacy"' in page.text
-    assert 'href="/social/services"' in page.text
+    assert 'href="/social/privacy"' in page.text  # the notice, one click away
 
     token = client.csrf_token("/web/signup")
     refused = client.post("/web/signup", data=signup_data(token))

@@ -121,6 +121,13 @@ class TestNetworkReferralTour(NetworkReferralPortalCase):
 
 @tagged("post_install", "-at_install")
 class TestNetworkReferralAccessibility(NetworkReferralPortalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the pages as the partner reads them, in Italian (English is a choice of the portal's
+        # switcher, under /en/)
+        cls.partner_user.lang = "it_IT"
+
     def _axe(self, url, prepare=""):
         if not axe.AXE_JS.is_file():
             self.fail(f"{axe.AXE_JS} is missing: run make setup (it installs axe-core)")
