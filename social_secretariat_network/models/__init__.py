@@ -9,3 +9,4 @@ from . import social_service
 from . import social_digital_competence
 from . import social_digital_assistance
 from . import social_network_member_activity
+from . import social_person

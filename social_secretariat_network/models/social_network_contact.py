@@ -327,20 +327,15 @@ class SocialNetworkContact(models.Model):
                     name=", ".join(anonymous.mapped("name")),
                 )
             )
-        Person = self.env["social.person"]
         for contact in self:
-            person = Person.browse()
-            if contact.fiscal_code:
-                person = Person.search(
-                    [
-                        ("fiscal_code", "=", contact.fiscal_code),
-                        ("company_id", "=", contact.company_id.id),
-                    ],
-                    limit=1,
-                )
-            found = bool(person)
-            if not person:
-                person = Person.create(contact._person_values())
+            person, message = self.env["social.person"]._match_submitted(
+                contact.company_id,
+                contact.person_name,
+                fiscal_code=contact.fiscal_code,
+                phone=contact.phone,
+                municipality=contact.municipality_id,
+                gender=contact.gender,
+            )
             contact._workflow_write(
                 {
                     "state": "matched",
@@ -350,15 +345,8 @@ class SocialNetworkContact(models.Model):
                 }
             )
             contact._record_consent()
-            message = (
-                self.env._("Matched to the file of %(person)s (same codice fiscale).")
-                if found
-                else self.env._("A new file was created for %(person)s from the submitted data.")
-            )
             # an internal note: the partner reads their contact, not the file it was matched to
-            contact.message_post(
-                body=message % {"person": person.name}, subtype_xmlid="mail.mt_note"
-            )
+            contact.message_post(body=message, subtype_xmlid="mail.mt_note")
         return True
 
     def _record_consent(self):
@@ -379,23 +367,6 @@ class SocialNetworkContact(models.Model):
                 ),
             }
         )
-
-    def _person_values(self):
-        """A new file from what the partner submitted."""
-        self.ensure_one()
-        first_name, last_name = self.env["social.person"]._split_name(self.person_name)
-        values = {
-            "first_name": first_name,
-            "last_name": last_name,
-            "company_id": self.company_id.id,
-            "fiscal_code": self.fiscal_code or False,
-            "phone": self.phone or False,
-            "residence_municipality_id": self.municipality_id.id,
-        }
-        if not self.fiscal_code and self.gender:
-            # with a code, the gender comes from it
-            values["gender"] = self.gender
-        return values
 
     def action_open_person(self):
         self.ensure_one()

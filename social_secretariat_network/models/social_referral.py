@@ -318,41 +318,20 @@ class SocialReferral(models.Model):
                     name=self.name,
                 )
             )
-        Person = self.env["social.person"]
-        person = Person.browse()
-        if self.submitted_fiscal_code:
-            person = Person.search(
-                [
-                    ("fiscal_code", "=", self.submitted_fiscal_code),
-                    ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
-            )
-        found = bool(person)
-        if not person:
-            first_name, last_name = Person._split_name(self.submitted_name or "")
-            person = Person.create(
-                {
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "fiscal_code": self.submitted_fiscal_code or False,
-                    "phone": self.submitted_phone or False,
-                    "residence_municipality_id": self.submitted_municipality_id.id,
-                    "company_id": self.company_id.id,
-                }
-            )
-        self.person_id = person
-        message = (
-            self.env._("Matched to the file of %(person)s (same codice fiscale).")
-            if found
-            else self.env._("A new file was created for %(person)s from the submitted data.")
+        person, message = self.env["social.person"]._match_submitted(
+            self.company_id,
+            self.submitted_name,
+            fiscal_code=self.submitted_fiscal_code,
+            phone=self.submitted_phone,
+            municipality=self.submitted_municipality_id,
         )
-        self.message_post(body=message % {"person": person.name}, subtype_xmlid="mail.mt_note")
+        self.person_id = person
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "message": message % {"person": person.name},
+                "message": message,
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
