@@ -321,7 +321,7 @@ class SocialBookingPortal(portal.CustomerPortal):
     def _social_confirm_values(self, topic, desk, start, error=None, data=None):
         local = self._social_local(topic, desk, start)
         # sudo: the documents to bring are public catalogue data of the topic's services
-        documents = topic.sudo()._documents_to_bring()
+        documents = topic.sudo()._documents_to_bring()  # sudo: see above
         return self._social_values(
             page_name="social_booking",
             topic=topic,
@@ -485,7 +485,7 @@ class SocialBookingPortal(portal.CustomerPortal):
             change_note=change_note if owner and appointment.state == "booked" else None,
             # sudo: the documents to bring are public catalogue data of the topic's services,
             # also of services without a published page (which the record rules hide)
-            documents=appointment.sudo().topic_id._documents_to_bring(),
+            documents=appointment.sudo().topic_id._documents_to_bring(),  # sudo: see above
             ics_url=_url(f"/my/social/appointments/{appointment.id}/ics", access_token=access_token)
             if access_token
             else f"/my/social/appointments/{appointment.id}/ics",

@@ -537,7 +537,7 @@ class SocialReferral(models.Model):
         tz = (
             self.target_desk_id._tz()
             if self.target_desk_id
-            else (self.company_id.sudo().resource_calendar_id.tz or DEFAULT_TZ)
+            else (self.company_id.sudo().resource_calendar_id.tz or DEFAULT_TZ)  # sudo: above
         )
         return format_datetime(self.env, self.ack_deadline, tz=tz, dt_format="short")
 

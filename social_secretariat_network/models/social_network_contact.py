@@ -269,7 +269,10 @@ class SocialNetworkContact(models.Model):
             if vals.get("name", "/") == "/":
                 # sudo: partners may not read sequences; only the next number comes out
                 vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("social.network.contact") or "/"
+                    self.env["ir.sequence"]
+                    .sudo()  # sudo: above
+                    .next_by_code("social.network.contact")
+                    or "/"
                 )
         return super().create(vals_list)
 

@@ -210,7 +210,9 @@ class SocialReferral(models.Model):
             # the receivers are the service's social workers: staff the partner cannot read
             # (sudo: the routing of the core, done for the partner; the partner sees none)
             desk, users = self.sudo()._proposed_receivers(
-                service.sudo(), self.env["social.desk"].sudo(), member.company_id
+                service.sudo(),  # sudo: the core's routing, see above
+                self.env["social.desk"].sudo(),  # sudo: the same
+                member.company_id,
             )
             if not users:
                 raise UserError(
@@ -248,7 +250,7 @@ class SocialReferral(models.Model):
         # sudo: all the organisation's open referrals count, also those of its other
         # operators that the partner rule shows anyway; only a yes/no is returned
         return bool(
-            self.sudo().search_count(
+            self.sudo().search_count(  # sudo: a yes/no, see above
                 [("network_member_id", "=", member.id), ("state", "in", OPEN_STATES), *same],
                 limit=1,
             )
@@ -281,7 +283,9 @@ class SocialReferral(models.Model):
         if self.network_member_id:
             # sudo: the portal users of the organisation's operators, a staff-only field
             partners |= (
-                self.network_member_id.sudo().operator_ids.user_id.filtered("active").partner_id
+                self.network_member_id.sudo()  # sudo: a staff-only field, see above
+                .operator_ids.user_id.filtered("active")
+                .partner_id
             )
         return partners
 
