@@ -24,16 +24,8 @@ SELECTIONS = (
     "service_area",
     "outcome",
 )
-REQUIRED = (
-    "gender",
-    "age_band",
-    "education_level",
-    "employment_status",
-    "citizenship",
-    "assistance_type",
-    "service_area",
-    "outcome",
-)
+# all but the document type, asked only when there is no codice fiscale
+REQUIRED = tuple(name for name in SELECTIONS if name != "document_type")
 
 
 def _parse_date(value):
