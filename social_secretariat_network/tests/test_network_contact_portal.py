@@ -18,6 +18,9 @@ from odoo.addons.social_secretariat.tests.test_accessibility import (
 # in place of the page before axe runs.
 WITH_ERROR = """
 (async () => {
+    // let the page's own lazy scripts finish loading before its body is swapped (a load
+    // cut off by the swap ends in an error of Odoo's error service after the test)
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     const form = document.querySelector('form.o_network_contact_form');
     const data = new FormData(form);
     data.set('mode', 'named');
