@@ -24,8 +24,10 @@
         "views/social_report_referral_views.xml",
         "views/social_report_desk_views.xml",
         "wizards/social_report_export_views.xml",
+        "views/social_municipality_population_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
+    "demo": ["demo/social_municipality_population_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

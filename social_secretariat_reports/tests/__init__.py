@@ -4,3 +4,4 @@ from . import test_report_referral
 from . import test_report_desk
 from . import test_suppression
 from . import test_report_export
+from . import test_municipality_population
