@@ -24,6 +24,8 @@
         "views/social_report_referral_views.xml",
         "views/social_report_desk_views.xml",
         "wizards/social_report_export_views.xml",
+        "wizards/social_report_periodic_views.xml",
+        "report/social_report_periodic_report.xml",
         "views/social_municipality_population_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],

@@ -5,3 +5,4 @@ from . import test_report_desk
 from . import test_suppression
 from . import test_report_export
 from . import test_municipality_population
+from . import test_report_periodic

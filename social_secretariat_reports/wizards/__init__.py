@@ -1,2 +1,3 @@
 from . import social_person_anonymise
 from . import social_report_export
+from . import social_report_periodic

@@ -1,0 +1,1 @@
+from . import social_report_periodic_report
