@@ -31,12 +31,15 @@ TABLES = ("social_report_session_need_daily", "social_report_session_need_monthl
 def post_init_hook(env):
     """Count the sessions already recorded."""
     env["social.report.session.need"]._rebuild()
+    env["social.report.person"]._rebuild()
 
 
 def uninstall_hook(env):
     """The triggers sit on the core's tables: left behind, they would fail every write of a
     session once their functions and tables are gone."""
     cr = env.cr
+    # before the others: its view uses social_report_age_band
+    _drop_person_aggregate(env)
     for table, triggers in TRIGGERS.items():
         for trigger in triggers:
             cr.execute(
@@ -54,4 +57,48 @@ def uninstall_hook(env):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     env["ir.config_parameter"].sudo().search(  # a technical marker (models/...session_need.py)
         [("key", "=", "social_secretariat_reports.session_need_aggregate")]
+    ).unlink()
+
+
+# what data/person_aggregate.sql creates (models/social_report_person.py)
+PERSON_TRIGGERS = {
+    "social_listening_session": (
+        "social_report_persons_session_insert", "social_report_persons_session_update",
+        "social_report_persons_session_delete",
+    ),
+    "social_person": ("social_report_persons_person_update",),
+    "social_desk": ("social_report_persons_desk_update",),
+    "res_company": ("social_report_persons_company_update",),
+    "resource_calendar": ("social_report_persons_calendar_update",),
+}  # fmt: skip
+PERSON_FUNCTIONS = (
+    "social_report_persons_session_trg()",
+    "social_report_persons_person_trg()",
+    "social_report_persons_zone_trg()",
+    "social_report_persons_rebuild()",
+    "social_report_persons_apply(integer[])",
+)
+PERSON_TABLES = ("social_report_person_monthly", "social_report_person_first")
+
+
+def _drop_person_aggregate(env):
+    """What data/person_aggregate.sql creates (models/social_report_person.py)."""
+    cr = env.cr
+    for table, triggers in PERSON_TRIGGERS.items():
+        for trigger in triggers:
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS %s ON %s",
+                    SQL.identifier(trigger),
+                    SQL.identifier(table),
+                )
+            )
+    cr.execute(SQL("DROP VIEW IF EXISTS social_report_person_session_key"))
+    for function in PERSON_FUNCTIONS:
+        # a signature, not an identifier: constants of this file only
+        cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
+    for table in PERSON_TABLES:
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...person.py)
+        [("key", "=", "social_secretariat_reports.person_aggregate")]
     ).unlink()

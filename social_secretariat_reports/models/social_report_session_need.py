@@ -215,6 +215,12 @@ class SocialReportSessionNeed(models.Model):
             self.with_env(self.env(cr=cr))._rebuild()
             cr.execute(SQL("SELECT count(*) FROM social_report_session_need_daily"))
             rows = cr.fetchone()[0]
+        # the persons (data/person_aggregate.sql): the same, in a transaction of their own
+        # whose first statement is their lock
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr)["social.report.person"]._rebuild()
+            cr.execute(SQL("SELECT count(*) FROM social_report_person_monthly"))
+            rows += cr.fetchone()[0]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

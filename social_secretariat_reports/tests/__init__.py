@@ -6,3 +6,5 @@ from . import test_suppression
 from . import test_report_export
 from . import test_municipality_population
 from . import test_report_periodic
+from . import test_person_aggregate
+from . import test_report_person

@@ -1,0 +1,246 @@
+import hashlib
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+from odoo.tools import SQL, file_open
+
+from odoo.addons.social_secretariat.models.social_person import (
+    AGE_BANDS,
+    CITIZENSHIP_GROUPS,
+    GENDERS,
+)
+
+# The aggregate: one row per person with a file x local month x desk, kept by the triggers of
+# data/person_aggregate.sql (why triggers: models/social_report_session_need.py). Its person
+# key is a column of the query but no field: no read, search, group or export can return it;
+# it is only counted (COUNT(DISTINCT ...), _read_group_select below).
+AGGREGATE_SQL = "social_secretariat_reports/data/person_aggregate.sql"
+# ir.config_parameter: the hash of the SQL last installed; a new one rebuilds on upgrade
+AGGREGATE_VERSION_KEY = "social_secretariat_reports.person_aggregate"
+
+QUERY = """
+    SELECT a.id, a.month AS date, a.desk_id, d.municipality_id, a.company_id,
+           CASE WHEN a.is_new THEN 'new' ELSE 'returning' END AS visitor, a.is_new,
+           a.age_band, a.gender, a.citizenship_group, a.residence_municipality_id,
+           a.sessions, a.person_id AS person_key,
+           1 AS persons, a.is_new::integer AS new_persons,
+           (NOT a.is_new)::integer AS returning_persons,
+           NULL::float8 AS persons_per_thousand
+    FROM social_report_person_monthly a
+    LEFT JOIN social_desk d ON d.id = a.desk_id
+"""
+# the measures that count persons: whatever aggregate is asked, the distinct persons
+PERSON_MEASURES = {"persons", "new_persons", "returning_persons", "persons_per_thousand"}
+# the municipalities a rate per 1,000 residents can be worked out for, in order of preference
+RATE_MUNICIPALITIES = ("residence_municipality_id", "municipality_id")
+UNKNOWN = [("unknown", "Unknown")]
+
+
+class SocialReportPerson(models.Model):
+    _name = "social.report.person"
+    _description = "Persons (observatory analysis)"
+    _auto = False
+    _order = "date desc, id desc"
+    # flushed before each query: pending ORM writes reach the triggers first
+    _depends = {
+        "social.listening.session": [
+            "date", "desk_id", "state", "active", "person_id", "anon_age_band", "anon_gender",
+            "anon_citizenship_group", "anon_municipality_id",
+        ],
+        "social.person": [
+            "birth_date", "gender", "citizenship_group", "residence_municipality_id",
+            "is_anonymised",
+        ],
+        "social.desk": ["municipality_id", "company_id", "resource_calendar_id"],
+    }  # fmt: skip
+
+    date = fields.Date(string="Month", readonly=True, help="Local month at the desk.")
+    desk_id = fields.Many2one("social.desk", string="Desk", readonly=True)
+    municipality_id = fields.Many2one(
+        "social.municipality", string="Municipality", readonly=True, help="Of the desk."
+    )
+    company_id = fields.Many2one("res.company", string="Ambito", readonly=True)
+    visitor = fields.Selection(
+        [("new", "New"), ("returning", "Returning")],
+        string="New or returning",
+        readonly=True,
+        help="New in the month of the person's first contact in the Ambito, returning after.",
+    )
+    age_band = fields.Selection(AGE_BANDS, string="Age band", readonly=True)
+    gender = fields.Selection(GENDERS + UNKNOWN, readonly=True)
+    citizenship_group = fields.Selection(CITIZENSHIP_GROUPS, string="Citizenship", readonly=True)
+    residence_municipality_id = fields.Many2one(
+        "social.municipality", string="Municipality of residence", readonly=True
+    )
+    sessions = fields.Integer(
+        string="Contacts", readonly=True, aggregator="sum", help="Sessions (active, not cancelled)."
+    )
+    persons = fields.Integer(
+        readonly=True,
+        aggregator="sum",
+        help="Distinct persons with a file: a person seen on several days, at several desks or "
+        "in several months counts once.",
+    )
+    new_persons = fields.Integer(
+        string="New persons",
+        readonly=True,
+        aggregator="sum",
+        help="Persons whose first contact in the Ambito falls in the period.",
+    )
+    returning_persons = fields.Integer(
+        string="Returning persons",
+        readonly=True,
+        aggregator="sum",
+        help="Persons of the period already seen in the Ambito before it.",
+    )
+    persons_per_thousand = fields.Float(
+        string="Persons per 1,000 residents",
+        readonly=True,
+        aggregator="sum",
+        digits=(16, 2),
+        help="Grouped by municipality (of residence, else of the desk): distinct persons per "
+        "1,000 residents, on the population figure of the period's first day. Empty without "
+        "a municipality or its population.",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(QUERY)
+
+    def init(self):
+        with file_open(AGGREGATE_SQL) as file:
+            sql = file.read()
+        self.env.cr.execute(sql)
+        version = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        params = self.env["ir.config_parameter"].sudo()  # a technical marker, no user's
+        installed = params.get_param(AGGREGATE_VERSION_KEY)
+        params.set_param(AGGREGATE_VERSION_KEY, version)
+        if installed and installed != version:
+            # an upgrade that changed how persons are counted (at install the post_init_hook
+            # counts, once the data of the addon is loaded)
+            self._rebuild()
+
+    # ------------------------------------------------------------
+    # Reading: counts only
+    # ------------------------------------------------------------
+
+    def _fetch_query(self, query, fields):
+        # a row is one person in one month at one desk with their profile: read only as
+        # counts (read_group), by anyone, so that the rows cannot be put together per person
+        # (a search gives the rows' own ids only)
+        if not self.env.su and any(field.name != "id" for field in fields):
+            raise AccessError(
+                self.env._("The persons analysis gives counts only: group it (pivot or graph).")
+            )
+        return super()._fetch_query(query, fields)
+
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        if any(spec.split(":")[0].split(".")[0] == "id" for spec in groupby):
+            # one group per row: the rows themselves (see _fetch_query)
+            raise AccessError(self.env._("The persons analysis cannot be grouped by row."))
+        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rates = [
+            len(groupby) + index
+            for index, spec in enumerate(aggregates)
+            if spec.split(":")[0] == "persons_per_thousand"
+        ]
+        if rates and rows:
+            rows = self._with_rates(domain, list(groupby), rows, rates)
+        return rows
+
+    def _read_group_select(self, aggregate_spec, query):
+        fname = aggregate_spec.split(":")[0]
+        if fname in PERSON_MEASURES:
+            key = SQL.identifier(self._table, "person_key")
+            if fname == "new_persons":
+                return SQL("COUNT(DISTINCT %s) FILTER (WHERE %s)", key, self._is_new_sql())
+            if fname == "returning_persons":
+                # persons of the group not new in it: persons = new + returning in every cell
+                return SQL(
+                    "COUNT(DISTINCT %s) - COUNT(DISTINCT %s) FILTER (WHERE %s)",
+                    key,
+                    key,
+                    self._is_new_sql(),
+                )
+            return SQL("COUNT(DISTINCT %s)", key)
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _is_new_sql(self):
+        return SQL.identifier(self._table, "is_new")
+
+    @api.model
+    def _with_rates(self, domain, groupby, rows, rates):
+        """Replace the distinct persons at `rates` by persons per 1,000 residents of the
+        group's municipality, on the figure of the group's month (or the period's first day,
+        else today)."""
+        names = [spec.split(":")[0] for spec in groupby]
+        where = next((names.index(name) for name in RATE_MUNICIPALITIES if name in names), None)
+        when = names.index("date") if "date" in names else None
+        default_day = self._period_start(domain) or fields.Date.context_today(self)
+        residents = {}
+        Population = self.env["social.municipality.population"]
+        result = []
+        for row in rows:
+            row = list(row)
+            municipality = row[where] if where is not None else None
+            day = (row[when] if when is not None else None) or default_day
+            figure = None
+            if municipality:
+                if (municipality.id, day) not in residents:
+                    at_day = Population._residents_at(municipality, day)
+                    residents[municipality.id, day] = at_day.get(municipality.id)
+                figure = residents[municipality.id, day]
+            for index in rates:
+                row[index] = round(row[index] * 1000.0 / figure, 2) if figure else None
+            result.append(tuple(row))
+        return result
+
+    @api.model
+    def _period_start(self, domain):
+        """The latest lower bound on the month in the domain (the pivot's period filter)."""
+        starts = []
+        for leaf in expression.normalize_domain(list(domain or [])):
+            if not expression.is_leaf(leaf) or leaf[0] != "date" or leaf[1] not in (">=", ">"):
+                continue
+            try:
+                day = fields.Date.to_date(leaf[2])
+            except (TypeError, ValueError):
+                continue
+            if day:
+                starts.append(day)
+        return max(starts) if starts else None
+
+    # ------------------------------------------------------------
+    # Rebuild
+    # ------------------------------------------------------------
+
+    @api.model
+    def _rebuild(self):
+        """Count every person again from the live tables, in this transaction."""
+        self.env.flush_all()
+        # writers wait until this transaction ends; the coordinator's action takes the lock
+        # as the first statement of its transaction, before the snapshot its count reads
+        self.env.cr.execute(
+            SQL("LOCK TABLE social_report_person_first IN SHARE ROW EXCLUSIVE MODE")
+        )
+        self.env.cr.execute(SQL("SELECT social_report_persons_rebuild()"))
+        self.env.invalidate_all()
+
+    @api.model
+    def _bench(self, year):
+        """The figures the benchmark measures on `year` (make bench): distinct persons by
+        municipality x month, and new versus returning by month, through read_group."""
+        domain = [("date", ">=", f"{year}-01-01"), ("date", "<=", f"{year}-12-31")]
+        timings = {}
+        for name, groupby, measures in (
+            ("persons_by_municipality_month", ["municipality_id", "date:month"], ["persons"]),
+            ("new_returning_by_month", ["date:month"], ["new_persons", "returning_persons"]),
+        ):
+            started = time.perf_counter()
+            self.read_group(domain, measures, groupby, lazy=False)
+            timings[name] = time.perf_counter() - started
+        return timings
