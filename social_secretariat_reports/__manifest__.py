@@ -15,7 +15,7 @@
     "maintainers": ["social-secretariat"],
     "website": "https://github.com/social-secretariat/social-secretariat",
     "installable": True,
-    "depends": ["social_secretariat"],
+    "depends": ["social_secretariat", "spreadsheet_dashboard"],
     "data": [
         "security/social_secretariat_reports_groups.xml",
         "security/ir.model.access.csv",
@@ -28,6 +28,7 @@
         "wizards/social_report_periodic_views.xml",
         "report/social_report_periodic_report.xml",
         "views/social_municipality_population_views.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
     "demo": ["demo/social_municipality_population_demo.xml"],

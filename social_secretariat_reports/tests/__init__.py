@@ -8,3 +8,4 @@ from . import test_municipality_population
 from . import test_report_periodic
 from . import test_person_aggregate
 from . import test_report_person
+from . import test_dashboard
