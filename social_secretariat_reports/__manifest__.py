@@ -29,6 +29,8 @@
         "report/social_report_periodic_report.xml",
         "views/social_municipality_population_views.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "wizards/social_hsds_export_views.xml",
+        "wizards/social_hsds_import_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
     "demo": ["demo/social_municipality_population_demo.xml"],

@@ -9,3 +9,4 @@ from . import test_report_periodic
 from . import test_person_aggregate
 from . import test_report_person
 from . import test_dashboard
+from . import test_hsds
