@@ -5,3 +5,4 @@ from . import social_report_desk
 from . import social_municipality_population
 from . import social_municipality
 from . import social_hsds_mixin
+from . import spreadsheet_dashboard

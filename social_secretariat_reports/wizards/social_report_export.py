@@ -1,10 +1,10 @@
-import base64
 import csv
 import datetime
 import io
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -26,6 +26,7 @@ COLUMN_FIELDS = [
 ]
 # the file speaks the language of the Ambito's reports when it is installed
 FILE_LANG = "it_IT"
+EXPORT_ROUTE = "/social_secretariat_reports/export"
 
 
 class SocialReportExport(models.TransientModel):
@@ -52,9 +53,6 @@ class SocialReportExport(models.TransientModel):
     file_format = fields.Selection(
         [("csv", "CSV"), ("xlsx", "XLSX")], string="Format", required=True, default="xlsx"
     )
-    # in the wizard's own row (no attachment): it goes when the wizard is vacuumed
-    data = fields.Binary(string="File", readonly=True, attachment=False)
-    filename = fields.Char(readonly=True)
 
     @api.model
     def _default_dates(self):
@@ -85,6 +83,54 @@ class SocialReportExport(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_export(self):
+        """The file is made by a read-only route (controllers/observatory_export.py), so that
+        the aggregation runs on the replica when there is one: the link carries the choices."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"{EXPORT_ROUTE}?{url_encode(self._export_params())}",
+            "target": "download",
+        }
+
+    def _export_params(self):
+        return {
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.date_to),
+            "row_field": self.row_field,
+            "column_field": self.column_field,
+            "threshold": self.threshold,
+            "file_format": self.file_format,
+        }
+
+    @api.model
+    def _from_params(self, params):
+        """The wizard of an export link, in memory (a read-only transaction cannot store it),
+        checked as the form is: who may export (the access rights of this model) and the
+        values (the same constraints)."""
+        self.check_access("create")
+        invalid = ValidationError(self.env._("This export link is not valid."))
+        try:
+            values = {
+                "date_from": fields.Date.to_date(params.get("date_from")),
+                "date_to": fields.Date.to_date(params.get("date_to")),
+                "threshold": int(params.get("threshold", "")),
+            }
+        except ValueError:
+            raise invalid from None
+        for name in ("row_field", "column_field", "file_format"):
+            values[name] = params.get(name)
+            if values[name] not in dict(self._fields[name].selection):
+                raise invalid
+        if not (values["date_from"] and values["date_to"]):
+            raise invalid
+        wizard = self.new(values)
+        wizard._check_threshold()
+        wizard._check_dates()
+        return wizard
+
+    def _export_file(self):
+        """(file name, content): the table read as the user (the analysis' record rules
+        apply: the user's Ambiti), its small cells suppressed."""
         self.ensure_one()
         wizard = self.with_context(lang=self.env["res.lang"]._get_code(FILE_LANG) or self.env.lang)
         labels, rows, table = wizard._read_table()
@@ -94,17 +140,7 @@ class SocialReportExport(models.TransientModel):
             content = self._csv(lines)
         else:
             content = self._xlsx(lines, len(rows))
-        self.write(
-            {
-                "data": base64.b64encode(content),
-                "filename": f"osservatorio_{self.date_from}_{self.date_to}.{self.file_format}",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/data/{self.filename}?download=true",
-            "target": "download",
-        }
+        return f"osservatorio_{self.date_from}_{self.date_to}.{self.file_format}", content
 
     # ------------------------------------------------------------
     # The table
