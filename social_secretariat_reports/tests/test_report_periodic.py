@@ -63,7 +63,7 @@ class TestReportPeriodic(SocialCase):
             with freeze_time(when):
                 session = cls.make_session(desk=desk, person=cls.person, needs=needs)
         session.action_cancel()
-        consent = cls.make_consent(date_given="2021-01-01")
+        cls.consent = consent = cls.make_consent(date_given="2021-01-01")
         with freeze_time("2021-03-02 09:00:00"):
             cls.referral = cls.env(user=cls.operator_a)["social.referral"].create(
                 {
@@ -147,6 +147,43 @@ class TestReportPeriodic(SocialCase):
         self.assertNotIn("10.000", text)  # Pioltello's residents
         self.assertIn(self.desk_b.name, text)
         self.assertIn("5.000", text)
+
+    def test_partner_network(self):
+        """A session at a partner desk and a referral sent by a partner organisation: with the
+        network addon, its section counts them; without it, there is none."""
+        partner_desk = self.env["social.desk"].create(
+            {
+                "name": "Sportello Caritas (test)",
+                "kind": "partner",
+                "municipality_id": self.segrate.id,
+                "operator_ids": [Command.set(self.operator_b.ids)],
+            }
+        )
+        with freeze_time("2021-06-01 09:00:00"):
+            self.make_session(desk=partner_desk, person=self.person)
+            caritas = self.env["res.partner"].create({"name": "Caritas (t)", "is_company": True})
+            referral = self.env(user=self.operator_a)["social.referral"].create(
+                {
+                    "person_id": self.person.id,
+                    "origin_type": "partner",
+                    "origin_partner_id": caritas.id,
+                    "target_service_id": self.service_rent.id,
+                    "target_desk_id": self.desk_b.id,
+                    "reason": "Segnalato dalla Caritas",
+                    "consent_id": self.consent.id,
+                    "receiving_user_ids": [Command.set(self.worker.ids)],
+                }
+            )
+            referral.action_send()
+        figures = self.wizard()._figures()
+        self.assertEqual(figures["sessions"], 5)
+        if "social.network.member" not in self.env:
+            self.assertIsNone(figures["network"])
+            return
+        network = figures["network"]
+        self.assertEqual((network["partner_desk_sessions"], network["partner_referrals"]), (1, 1))
+        self.assertEqual((network["partner_contacts"], network["digital_acts"]), (0, 0))
+        self.assertIn("Caritas", self.html(self.wizard()))
 
     def test_municipality_of_the_ambito_required(self):
         with self.assertRaises(ValidationError):

@@ -518,8 +518,12 @@ class SocialReportPeriodic(models.TransientModel):
                 else self.env._("Sessions by month"),
                 number=number,
             ),
+            # needs are named with their path in the taxonomy: room for it
             "needs": svg_chart.horizontal_bar_chart(
-                figures["top_needs"], self.env._("Most frequent needs"), number=number
+                figures["top_needs"],
+                self.env._("Most frequent needs"),
+                label_width=360,
+                number=number,
             ),
             "areas": svg_chart.bar_chart(
                 figures["areas"], self.env._("Contacts by area of need"), number=number
