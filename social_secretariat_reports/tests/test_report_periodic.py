@@ -102,6 +102,8 @@ class TestReportPeriodic(SocialCase):
         figures = self.wizard()._figures()
         self.assertEqual(figures["sessions"], 4)
         self.assertEqual(figures["need_pairs"], 5)
+        # one person, first seen in the Ambito in March 2021
+        self.assertEqual(figures["persons"], {"persons": 1, "new": 1, "returning": 0})
         self.assertEqual(figures["top_needs"][0], (self.need_rent.display_name, 3))
         self.assertEqual(figures["top_needs"][1], (self.need_elderly.display_name, 2))
         trend = dict(figures["trend"])

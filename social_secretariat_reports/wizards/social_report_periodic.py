@@ -328,7 +328,15 @@ class SocialReportPeriodic(models.TransientModel):
         summed from the other analyses)."""
         if "social.report.person" not in self.env:
             return {"persons": None}
-        return {"persons": self.env["social.report.person"]._periodic_figures(self)}
+        domain = self._scope_domain() + [
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        # one group over the period: each person once (the analysis counts them distinct)
+        [[persons, new, returning]] = self.env["social.report.person"]._read_group(
+            domain, [], ["persons:sum", "new_persons:sum", "returning_persons:sum"]
+        )
+        return {"persons": {"persons": persons, "new": new, "returning": returning}}
 
     def _rate_figures(self, by_municipality):
         """Contacts (else sessions) per 1,000 residents of each municipality with a
