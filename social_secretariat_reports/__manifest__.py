@@ -21,6 +21,7 @@
         "security/ir.model.access.csv",
         "security/social_secretariat_reports_rules.xml",
         "views/social_report_session_need_views.xml",
+        "views/social_report_contact_views.xml",
         "views/social_report_person_views.xml",
         "views/social_report_referral_views.xml",
         "views/social_report_desk_views.xml",

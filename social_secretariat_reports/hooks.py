@@ -26,11 +26,36 @@ FUNCTIONS = (
     "social_report_age_band(date, date)",
 )
 TABLES = ("social_report_session_need_daily", "social_report_session_need_monthly")
+# what data/session_aggregate.sql creates (its view is built on social_report_session_key and
+# its functions use social_report_age_band: dropped before them)
+CONTACT_TRIGGERS = {
+    "social_listening_session": (
+        "social_report_contact_session_before", "social_report_contact_session_after",
+        "social_report_contact_session_new", "social_report_contact_session_insert",
+        "social_report_contact_session_delete", "social_report_contact_session_deleted",
+    ),
+    "social_person": ("social_report_contact_person_before", "social_report_contact_person_after"),
+    "social_desk": ("social_report_contact_desk_before", "social_report_contact_desk_after"),
+    "res_company": ("social_report_contact_company_before", "social_report_contact_company_after"),
+    "resource_calendar": (
+        "social_report_contact_calendar_before", "social_report_contact_calendar_after",
+    ),
+}  # fmt: skip
+CONTACT_FUNCTIONS = (
+    "social_report_contact_session_trg()",
+    "social_report_contact_person_trg()",
+    "social_report_contact_zone_trg()",
+    "social_report_session_rebuild()",
+    "social_report_contact_apply(integer[], integer[], integer[], date[], integer, boolean)",
+    "social_report_local_day(integer, timestamp)",
+)
+CONTACT_TABLES = ("social_report_session_daily", "social_report_session_monthly")
 
 
 def post_init_hook(env):
     """Count the sessions already recorded."""
     env["social.report.session.need"]._rebuild()
+    env["social.report.contact"]._rebuild()
     env["social.report.person"]._rebuild()
 
 
@@ -40,6 +65,7 @@ def uninstall_hook(env):
     cr = env.cr
     # before the others: its view uses social_report_age_band
     _drop_person_aggregate(env)
+    _drop_contact_aggregate(env)
     for table, triggers in TRIGGERS.items():
         for trigger in triggers:
             cr.execute(
@@ -101,4 +127,27 @@ def _drop_person_aggregate(env):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     env["ir.config_parameter"].sudo().search(  # a technical marker (models/...person.py)
         [("key", "=", "social_secretariat_reports.person_aggregate")]
+    ).unlink()
+
+
+def _drop_contact_aggregate(env):
+    """What data/session_aggregate.sql creates (models/social_report_contact.py)."""
+    cr = env.cr
+    for table, triggers in CONTACT_TRIGGERS.items():
+        for trigger in triggers:
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS %s ON %s",
+                    SQL.identifier(trigger),
+                    SQL.identifier(table),
+                )
+            )
+    cr.execute(SQL("DROP VIEW IF EXISTS social_report_contact_key"))
+    for function in CONTACT_FUNCTIONS:
+        # a signature, not an identifier: constants of this file only
+        cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
+    for table in CONTACT_TABLES:
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...contact.py)
+        [("key", "=", "social_secretariat_reports.session_aggregate")]
     ).unlink()

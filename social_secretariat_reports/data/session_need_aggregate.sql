@@ -59,7 +59,9 @@ $$;
 -- the person's while the person has a file, else the session's own (anonymous sessions, and
 -- persons anonymised: the anonymisation copies the profile onto the sessions). The day is the
 -- local date in the desk's zone (social.desk._tz: its hours, else the Ambito's, else Rome).
-DROP VIEW IF EXISTS social_report_session_key;
+-- CASCADE: social_report_contact_key (data/session_aggregate.sql, run after this file) is
+-- built on it and made again right after
+DROP VIEW IF EXISTS social_report_session_key CASCADE;
 CREATE VIEW social_report_session_key AS
 SELECT
     s.id AS session_id,

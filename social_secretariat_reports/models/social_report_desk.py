@@ -1,25 +1,20 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Desk x month, counted live: the sessions (not the session x need pairs of the contacts by
-# need, and sessions without a need count too) and the appointments, each in the local month
-# at the desk, in the zone the contacts by need use (its opening hours', else its Ambito's
-# working time's, else Europe/Rome).
+# Desk x month: the sessions and contacts from the monthly table kept by the triggers of
+# data/session_aggregate.sql (a session once whatever its needs, sessions without needs too;
+# the same person at the same desk on the same day one contact), and the appointments counted
+# live (thousands, not millions), in the local month at the desk, in the zone the aggregate
+# uses (its opening hours', else its Ambito's working time's, else Europe/Rome).
 QUERY = """
     WITH zone AS (
-        SELECT d.id AS desk_id, coalesce(dc.tz, cc.tz, 'Europe/Rome') AS tz
+        SELECT d.id AS desk_id, coalesce(nullif(dc.tz, ''), nullif(cc.tz, ''), 'Europe/Rome') AS tz
         FROM social_desk d
         JOIN res_company c ON c.id = d.company_id
         LEFT JOIN resource_calendar dc ON dc.id = d.resource_calendar_id
         LEFT JOIN resource_calendar cc ON cc.id = c.resource_calendar_id
     ), contacts AS (
-        SELECT s.desk_id,
-               date_trunc('month', timezone(z.tz, s.date AT TIME ZONE 'UTC'))::date AS month,
-               count(*) AS contacts
-        FROM social_listening_session s
-        JOIN zone z ON z.desk_id = s.desk_id
-        WHERE s.active AND s.state != 'cancelled'
-        GROUP BY 1, 2
+        SELECT desk_id, month, sessions, contacts FROM social_report_session_monthly
     ), appointments AS (
         SELECT a.desk_id,
                date_trunc('month', timezone(z.tz, a.start AT TIME ZONE 'UTC'))::date AS month,
@@ -37,6 +32,7 @@ QUERY = """
         x.desk_id::bigint * 100000 + extract(year FROM x.month)::int * 12
             + extract(month FROM x.month)::int AS id,
         x.month, x.desk_id, d.municipality_id, d.company_id,
+        coalesce(c.sessions, 0) AS sessions,
         coalesce(c.contacts, 0) AS contacts,
         coalesce(a.appointments, 0) AS appointments,
         coalesce(a.booked, 0) AS booked,
@@ -59,7 +55,7 @@ class SocialReportDesk(models.Model):
     _order = "month desc, id desc"
     # flushed before each query
     _depends = {
-        "social.listening.session": ["date", "desk_id", "state", "active"],
+        "social.listening.session": ["date", "desk_id", "state", "active", "person_id"],
         "social.appointment": ["start", "desk_id", "state"],
         "social.desk": ["municipality_id", "company_id", "resource_calendar_id"],
     }
@@ -70,11 +66,17 @@ class SocialReportDesk(models.Model):
         "social.municipality", string="Municipality", readonly=True, help="Of the desk."
     )
     company_id = fields.Many2one("res.company", string="Ambito", readonly=True)
-    contacts = fields.Integer(
+    sessions = fields.Integer(
         readonly=True,
         aggregator="sum",
         help="Listening sessions at the desk (active, not cancelled), each once whatever its "
         "needs.",
+    )
+    contacts = fields.Integer(
+        readonly=True,
+        aggregator="sum",
+        help="The sessions, the same person on the same day counting once (each anonymous "
+        "session once).",
     )
     appointments = fields.Integer(
         readonly=True, aggregator="sum", help="Appointments at the desk in the month, any state."

@@ -215,6 +215,12 @@ class SocialReportSessionNeed(models.Model):
             self.with_env(self.env(cr=cr))._rebuild()
             cr.execute(SQL("SELECT count(*) FROM social_report_session_need_daily"))
             rows = cr.fetchone()[0]
+        # the sessions and contacts (data/session_aggregate.sql): the same, in a transaction
+        # of their own whose first statement is their lock
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr)["social.report.contact"]._rebuild()
+            cr.execute(SQL("SELECT count(*) FROM social_report_session_daily"))
+            rows += cr.fetchone()[0]
         # the persons (data/person_aggregate.sql): the same, in a transaction of their own
         # whose first statement is their lock
         with self.env.registry.cursor() as cr:

@@ -1,5 +1,7 @@
 from . import test_observatory_group
 from . import test_session_need_aggregate
+from . import test_session_aggregate
+from . import test_report_contact
 from . import test_report_referral
 from . import test_report_desk
 from . import test_suppression

@@ -62,8 +62,8 @@ class TestReportDesk(AppointmentCase):
         march, april = rows[date(2026, 3, 1)], rows[date(2026, 4, 1)]
         self.assertEqual(march.municipality_id, self.segrate)
         self.assertEqual(
-            (march.contacts, march.appointments, march.booked, march.done),
-            (2, 4, 1, 1),
+            (march.sessions, march.contacts, march.appointments, march.booked, march.done),
+            (2, 2, 4, 1, 1),
         )
         self.assertEqual((march.cancelled, march.no_show, march.no_show_rate), (1, 1, 50.0))
         self.assertEqual(
@@ -86,6 +86,8 @@ class TestReportDesk(AppointmentCase):
             self.assertEqual(
                 row.contacts, Session.search_count(sessions + [("state", "!=", "cancelled")])
             )
+            # anonymous sessions only: each one a contact
+            self.assertEqual(row.sessions, row.contacts)
             self.assertEqual(row.appointments, Appointment.search_count(appointments))
             for state in ("booked", "done", "cancelled", "no_show"):
                 self.assertEqual(
@@ -93,6 +95,16 @@ class TestReportDesk(AppointmentCase):
                     Appointment.search_count(appointments + [("state", "=", state)]),
                     f"{state} in {month}",
                 )
+
+    def test_sessions_and_contacts(self):
+        """A person twice on a day at the desk: two sessions, one contact; the next day a
+        contact again. From the aggregate kept by the triggers (data/session_aggregate.sql)."""
+        for start in ("2026-05-04 09:00", "2026-05-04 16:00", "2026-05-05 09:00"):
+            self.make_session(
+                desk=self.desk_b, user=self.operator_b, person=self.person_2, date=utc(start)
+            )
+        may = self.rows(self.observatory)[date(2026, 5, 1)]
+        self.assertEqual((may.sessions, may.contacts, may.appointments), (3, 2, 0))
 
     def test_no_show_rate_of_a_group(self):
         """The rate of two months together is the rate of their appointments (2 no-shows out
