@@ -190,6 +190,15 @@ class TestReportPeriodic(SocialCase):
     def test_municipality_of_the_ambito_required(self):
         with self.assertRaises(ValidationError):
             self.wizard(scope="municipality")
+        other = self.env["res.company"].create({"name": "Altro Ambito (t)"})
+        elsewhere = self.env["social.municipality"].create(
+            {"name": "Altrove", "istat_code": "999999", "company_id": other.id}
+        )
+        with self.assertRaises(ValidationError):
+            self.wizard(scope="municipality", municipality_id=elsewhere.id)
+        # an Ambito that is not the user's
+        with self.assertRaises(ValidationError):
+            self.wizard(company_id=other.id)
 
     # ------------------------------------------------------------
     # Access

@@ -106,6 +106,16 @@ class SocialReportPeriodic(models.TransientModel):
                     )
                 )
 
+    @api.constrains("company_id")
+    def _check_company(self):
+        for wizard in self:
+            # the analyses' rules would give an empty report; the municipalities' names and
+            # residents are refused here (and the message names no Ambito)
+            if wizard.company_id not in self.env.user.company_ids:
+                raise ValidationError(
+                    self.env._("You can print the reports of your own Ambiti only.")
+                )
+
     @api.constrains("scope", "municipality_id", "company_id")
     def _check_municipality(self):
         for wizard in self:
@@ -113,13 +123,10 @@ class SocialReportPeriodic(models.TransientModel):
                 continue
             if not wizard.municipality_id:
                 raise ValidationError(self.env._("Choose the municipality of the report."))
+            # no names in the message: the user may not read the other Ambito
             if wizard.municipality_id.company_id != wizard.company_id:
                 raise ValidationError(
-                    self.env._(
-                        "The municipality %(municipality)s is not in the Ambito %(ambito)s.",
-                        municipality=wizard.municipality_id.display_name,
-                        ambito=wizard.company_id.display_name,
-                    )
+                    self.env._("The municipality is not in the Ambito of the report.")
                 )
 
     # ------------------------------------------------------------
@@ -193,7 +200,7 @@ class SocialReportPeriodic(models.TransientModel):
         groups = Desk._read_group(
             domain,
             ["desk_id", "month:month"],
-            ["contacts:sum", "appointments:sum", "done:sum", "no_show:sum"],
+            ["sessions:sum", "appointments:sum", "done:sum", "no_show:sum"],
         )
         trend = dict.fromkeys(self._months(), 0)
         municipalities = {}
@@ -443,7 +450,7 @@ class SocialReportPeriodic(models.TransientModel):
             ("month", "<=", self.date_to),
             ("desk_id.kind", "=", "partner"),
         ]
-        [[partner_desk_sessions]] = Desk._read_group(domain, [], ["contacts:sum"])
+        [[partner_desk_sessions]] = Desk._read_group(domain, [], ["sessions:sum"])
         start, stop = self._utc_bounds()
         [[partner_referrals]] = self.env["social.report.referral"]._read_group(
             self._scope_domain("origin_desk_id.municipality_id")
@@ -468,7 +475,7 @@ class SocialReportPeriodic(models.TransientModel):
         codes), and no rule can give it their counts alone; it gets only counts grouped by
         organisation and public service, of the Ambito it chose among its own (checked
         here), in the period and scope it chose."""
-        if self.company_id not in self.env.user.company_ids:
+        if self.company_id not in self.env.user.company_ids:  # as _check_company
             return {"partner_contacts": 0, "digital_acts": 0, "members": [], "digital_areas": []}
         Contact = self.env["social.network.contact"].sudo()
         Act = self.env["social.digital.assistance"].sudo()
