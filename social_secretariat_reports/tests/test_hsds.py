@@ -8,7 +8,8 @@ import zipfile
 import frictionless
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.social_secretariat_reports.tools import hsds
 
@@ -260,6 +261,106 @@ class TestHsds(TransactionCase):
         self.assertEqual(service.with_context(lang="it_IT").name, "Nome aggiornato dal file")
         self.assertEqual(self.env["social.service"].search_count([]), count)
 
+    def test_import_new_records(self):
+        """What a file of another catalogue brings: a provider, a need, a desk, a service."""
+        keys = ("ambito", "org", "svc", "loc", "need")
+        ids = {name: hsds.derived_id("test", name) for name in keys}
+        eco = self.env.ref("social_secretariat.need_eco")
+        tables = {
+            # the Ambito is the organization of the locations
+            "organization": [
+                {"id": ids["ambito"], "name": "Ambito di origine", "description": "Ambito"},
+                {"id": ids["org"], "name": "Associazione Nuova", "description": "Volontari"},
+            ],
+            "service": [
+                {
+                    "id": ids["svc"],
+                    "organization_id": ids["org"],
+                    "name": "Sportello bollette",
+                    "status": "active",
+                    "fees_description": "Fee — 5 euro",
+                    "minimum_age": "18",
+                }
+            ],
+            "location": [
+                {
+                    "id": ids["loc"],
+                    "organization_id": ids["ambito"],
+                    "location_type": "virtual",
+                    "name": "Linea bollette",
+                }
+            ],
+            "service_at_location": [
+                {"id": hsds.derived_id("sal"), "service_id": ids["svc"], "location_id": ids["loc"]}
+            ],
+            "schedule": [
+                {
+                    "id": hsds.derived_id("schedule"),
+                    "location_id": ids["loc"],
+                    "freq": "WEEKLY",
+                    "byday": "MO,WE",
+                    "opens_at": "10:00:00",
+                    "closes_at": "12:30:00",
+                }
+            ],
+            "taxonomy": [{"id": hsds.NEEDS_TAXONOMY_ID, "name": "Bisogni", "description": "x"}],
+            "taxonomy_term": [
+                {
+                    "id": ids["need"],
+                    "code": "ECO.HSDS",
+                    "name": "Bollette arretrate",
+                    "description": "Bollette non pagate",
+                    "parent_id": eco.hsds_id,
+                    "taxonomy_id": hsds.NEEDS_TAXONOMY_ID,
+                },
+                {
+                    "id": eco.hsds_id,
+                    "code": eco.code,
+                    "name": eco.with_context(lang="it_IT").name,
+                    "description": eco.with_context(lang="it_IT").description,
+                    "taxonomy_id": hsds.NEEDS_TAXONOMY_ID,
+                },
+            ],
+            "attribute": [
+                {
+                    "id": hsds.derived_id("attr"),
+                    "link_id": ids["svc"],
+                    "taxonomy_term_id": ids["need"],
+                    "link_entity": "service",
+                }
+            ],
+            "required_document": [
+                {"id": hsds.derived_id("doc"), "service_id": ids["svc"], "document": "ISEE"}
+            ],
+        }
+        files = self.files(hsds.write_package(tables))
+        ambito = self.new_ambito()
+        self.import_(self.coordinator, self.zip(files), ambito)
+        service = self.env["social.service"].search(
+            [("company_id", "=", ambito.id), ("hsds_id", "=", ids["svc"])]
+        )
+        self.assertEqual(service.name, "Sportello bollette")
+        self.assertEqual(service.provider_id.name, "Associazione Nuova")
+        self.assertEqual(service.provider_id.hsds_id, ids["org"])
+        self.assertEqual((service.cost, service.cost_note), ("fee", "5 euro"))
+        self.assertEqual(service.min_age, 18)
+        self.assertTrue(service.is_published)
+        self.assertEqual(service.document_ids.name, "ISEE")
+        need = service.need_ids
+        self.assertEqual((need.code, need.parent_id, need.hsds_id), ("ECO.HSDS", eco, ids["need"]))
+        desk = service.desk_ids
+        self.assertEqual(
+            (desk.name, desk.kind, desk.company_id), ("Linea bollette", "online", ambito)
+        )
+        self.assertEqual(
+            sorted(
+                desk.resource_calendar_id.attendance_ids.mapped(
+                    lambda a: (a.dayofweek, a.hour_from, a.hour_to)
+                )
+            ),
+            [("0", 10.0, 12.5), ("2", 10.0, 12.5)],
+        )
+
     def test_import_invalid_file_changes_nothing(self):
         count = self.env["social.service"].search_count([])
         with self.assertRaisesRegex(UserError, "zip"):
@@ -304,3 +405,36 @@ class TestHsds(TransactionCase):
         with self.assertRaises(AccessError):
             wizard.action_import()
         self.assertFalse(self.env["social.service"].search([("company_id", "=", other.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestHsdsRpc(HttpCase):
+    def call(self, model, method, *args):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": {}},
+        )
+
+    def test_json_rpc(self):
+        """The observatory exports over the web client's own calls, downloads the zip, and
+        imports nothing; an operator does neither."""
+        new_test_user(
+            self.env, "obs_hsds", groups="social_secretariat_reports.group_social_observatory"
+        )
+        new_test_user(self.env, "op_hsds", groups="social_secretariat.group_social_operator")
+        self.authenticate("obs_hsds", "obs_hsds")
+        wizard_id = self.call("social.hsds.export", "create", {})
+        action = self.call("social.hsds.export", "action_export", [wizard_id])
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            self.assertIn("services.csv", archive.namelist())
+            content = response.content
+        with self.assertRaises(JsonRpcException):
+            self.call("social.hsds.import", "create", {"file": base64.b64encode(content).decode()})
+        self.authenticate("op_hsds", "op_hsds")
+        with self.assertRaises(JsonRpcException):
+            self.call("social.hsds.export", "create", {})
+        # nor the file the observatory made
+        response = self.url_open(action["url"])
+        self.assertNotEqual(response.content, content)
