@@ -32,8 +32,18 @@ CREATE TABLE IF NOT EXISTS social_report_person_monthly (
     citizenship_group varchar NOT NULL,
     residence_municipality_id integer,
     sessions integer NOT NULL,
+    -- the desk's municipality when counted (the desk trigger counts again when it changes)
+    municipality_id integer,
+    -- the row of the person's first desk (lowest id) of the month in this municipality and
+    -- Ambito: the sum of this flag over municipality x month is the distinct persons, read
+    -- without a COUNT(DISTINCT) (social.report.person._fits_municipality_month)
+    first_in_municipality boolean NOT NULL DEFAULT false,
     CONSTRAINT social_report_person_monthly_key UNIQUE (person_id, month, desk_id)
 );
+-- tables made before the two columns above
+ALTER TABLE social_report_person_monthly
+    ADD COLUMN IF NOT EXISTS municipality_id integer,
+    ADD COLUMN IF NOT EXISTS first_in_municipality boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS social_report_person_monthly_month_idx
     ON social_report_person_monthly (month);
 
@@ -60,6 +70,7 @@ SELECT
     s.person_id,
     s.desk_id,
     d.company_id,
+    d.municipality_id,
     s.date,
     date_trunc('month', local.day)::date AS month,
     CASE WHEN who.known THEN social_report_age_band(p.birth_date, local.day)
@@ -110,8 +121,11 @@ BEGIN
     END IF;
     WITH rows AS (
         SELECT DISTINCT ON (k.person_id, k.month, k.desk_id)
-            k.person_id, k.company_id, k.month, k.desk_id,
+            k.person_id, k.company_id, k.month, k.desk_id, k.municipality_id,
             count(*) OVER desk AS sessions,
+            k.desk_id = min(k.desk_id) OVER (
+                PARTITION BY k.person_id, k.company_id, k.month, k.municipality_id
+            ) AS first_in_municipality,
             first_value(k.age_band) OVER month AS age_band,
             first_value(k.gender) OVER month AS gender,
             first_value(k.citizenship_group) OVER month AS citizenship_group,
@@ -128,7 +142,7 @@ BEGIN
     ), fresh AS (
         SELECT r.month, r.desk_id, r.person_id, r.company_id, r.month = f.month AS is_new,
                r.age_band, r.gender, r.citizenship_group, r.residence_municipality_id,
-               r.sessions::integer AS sessions
+               r.sessions::integer AS sessions, r.municipality_id, r.first_in_municipality
         FROM rows r JOIN firsts f USING (person_id, company_id)
     ), gone AS (
         DELETE FROM social_report_person_monthly t
@@ -138,20 +152,23 @@ BEGIN
     ), kept AS (
         INSERT INTO social_report_person_monthly AS t (
             month, desk_id, person_id, company_id, is_new, age_band, gender,
-            citizenship_group, residence_municipality_id, sessions)
+            citizenship_group, residence_municipality_id, sessions, municipality_id,
+            first_in_municipality)
         SELECT * FROM fresh ORDER BY person_id, month, desk_id  -- one lock order
         ON CONFLICT ON CONSTRAINT social_report_person_monthly_key DO UPDATE SET
             company_id = EXCLUDED.company_id, is_new = EXCLUDED.is_new,
             age_band = EXCLUDED.age_band, gender = EXCLUDED.gender,
             citizenship_group = EXCLUDED.citizenship_group,
             residence_municipality_id = EXCLUDED.residence_municipality_id,
-            sessions = EXCLUDED.sessions
+            sessions = EXCLUDED.sessions, municipality_id = EXCLUDED.municipality_id,
+            first_in_municipality = EXCLUDED.first_in_municipality
         WHERE (t.company_id, t.is_new, t.age_band, t.gender, t.citizenship_group,
-               t.residence_municipality_id, t.sessions)
+               t.residence_municipality_id, t.sessions, t.municipality_id,
+               t.first_in_municipality)
               IS DISTINCT FROM
               (EXCLUDED.company_id, EXCLUDED.is_new, EXCLUDED.age_band, EXCLUDED.gender,
                EXCLUDED.citizenship_group, EXCLUDED.residence_municipality_id,
-               EXCLUDED.sessions)
+               EXCLUDED.sessions, EXCLUDED.municipality_id, EXCLUDED.first_in_municipality)
     ), first_gone AS (
         DELETE FROM social_report_person_first t
         WHERE t.person_id = ANY(pids) AND NOT EXISTS (
@@ -213,7 +230,8 @@ BEGIN
 END
 $$;
 
--- The desk's zone decides the local month; its Ambito decides "new". See
+-- The desk's zone decides the local month; its Ambito decides "new"; its municipality is
+-- stored. See
 -- social_report_zone_trg (data/session_need_aggregate.sql) for a change racing a session.
 CREATE OR REPLACE FUNCTION social_report_persons_zone_trg() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -272,9 +290,9 @@ CREATE TRIGGER social_report_persons_person_update
 
 DROP TRIGGER IF EXISTS social_report_persons_desk_update ON social_desk;
 CREATE TRIGGER social_report_persons_desk_update
-    AFTER UPDATE OF resource_calendar_id, company_id ON social_desk FOR EACH ROW
-    WHEN ((OLD.resource_calendar_id, OLD.company_id)
-          IS DISTINCT FROM (NEW.resource_calendar_id, NEW.company_id))
+    AFTER UPDATE OF resource_calendar_id, company_id, municipality_id ON social_desk FOR EACH ROW
+    WHEN ((OLD.resource_calendar_id, OLD.company_id, OLD.municipality_id)
+          IS DISTINCT FROM (NEW.resource_calendar_id, NEW.company_id, NEW.municipality_id))
     EXECUTE FUNCTION social_report_persons_zone_trg();
 DROP TRIGGER IF EXISTS social_report_persons_company_update ON res_company;
 CREATE TRIGGER social_report_persons_company_update

@@ -13,7 +13,7 @@ from odoo.addons.social_secretariat.tests.common import SocialCase
 # (the file's while not anonymised, else the one copied onto the session).
 FRESH = """
     WITH s AS (
-        SELECT s.id, s.date, s.person_id, s.desk_id, d.company_id,
+        SELECT s.id, s.date, s.person_id, s.desk_id, d.company_id, d.municipality_id,
                date_trunc('month', x.day)::date AS month,
                CASE WHEN x.known THEN CASE
                         WHEN p.birth_date IS NULL THEN 'unknown'
@@ -48,15 +48,20 @@ FRESH = """
             WHERE f.person_id = r.person_id AND f.company_id = r.company_id
               AND f.month = r.month
             ORDER BY f.date, f.id LIMIT 1),
-           count(*)::integer
+           count(*)::integer,
+           r.municipality_id,
+           r.desk_id = (SELECT min(o.desk_id) FROM s o
+                        WHERE o.person_id = r.person_id AND o.company_id = r.company_id
+                          AND o.month = r.month
+                          AND o.municipality_id IS NOT DISTINCT FROM r.municipality_id)
     FROM s r
-    GROUP BY r.month, r.desk_id, r.person_id, r.company_id
+    GROUP BY r.month, r.desk_id, r.person_id, r.company_id, r.municipality_id
     ORDER BY 1, 2, 3
 """
 AGGREGATE = """
     SELECT month, desk_id, person_id, company_id, is_new,
            array[age_band, gender, citizenship_group, residence_municipality_id::varchar],
-           sessions
+           sessions, municipality_id, first_in_municipality
     FROM social_report_person_monthly
     ORDER BY 1, 2, 3
 """
@@ -65,7 +70,8 @@ FIRSTS = """
 """
 FRESH_FIRSTS = f"""
     SELECT person_id, company_id, min(month) FROM ({FRESH}) AS fresh
-        (month, desk_id, person_id, company_id, is_new, profile, sessions)
+        (month, desk_id, person_id, company_id, is_new, profile, sessions, municipality_id,
+         first_in_municipality)
     GROUP BY 1, 2 ORDER BY 1, 2
 """
 
@@ -128,6 +134,12 @@ class TestPersonAggregate(SocialCase):
             {"date": datetime(2025, 3, 31, 21, 30)}  # 23:30 on 31 March in Rome
         )
         self.assertExact("change the date across the month's end")
+        april.write({"desk_id": self.desk_b.id})
+        # two desks of one municipality: one row of the month flagged first in it
+        self.desk_b.write({"municipality_id": self.pioltello.id})
+        self.assertExact("a desk moved to another municipality")
+        self.desk_b.write({"municipality_id": self.segrate.id})
+        self.assertExact("the desk moved back")
 
         # an earlier session moves "new" to its month
         self.make_session(person=self.person, date=datetime(2025, 2, 20, 9))

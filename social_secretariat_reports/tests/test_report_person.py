@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -105,6 +106,47 @@ class TestReportPerson(SocialCase):
         # seen before the year: returning all the year
         self.make_session(person=self.person, date=datetime(2018, 12, 3, 9))
         self.assertEqual(self.figures([]), {(): (2, 1, 1)})
+
+    def test_by_municipality_and_month_without_distinct(self):
+        # Mario at a second desk of Pioltello in March: one person there in the month
+        desk_c = self.env["social.desk"].create(
+            {
+                "name": "Sportello Pioltello 2 (test)",
+                "municipality_id": self.pioltello.id,
+                "resource_calendar_id": self.calendar.id,
+                "operator_ids": [Command.set(self.operator_a.ids)],
+            }
+        )
+        self.make_session(person=self.person, desk=desk_c, date=datetime(2019, 3, 25, 9))
+        Report = self.Report.with_user(self.observatory)
+        groupby = ["municipality_id", "date:month"]
+        aggregates = ["persons:sum", "new_persons:sum", "returning_persons:sum", "__count"]
+        self.assertTrue(Report._fits_municipality_month(YEAR, groupby))
+        fast = Report._read_group(YEAR, groupby, aggregates)
+        # a condition on the profile that all rows meet: the COUNT(DISTINCT ...) path
+        slow_domain = YEAR + [("age_band", "!=", "no such band")]
+        self.assertFalse(Report._fits_municipality_month(slow_domain, groupby))
+        self.assertEqual(Report._read_group(slow_domain, groupby, aggregates), fast)
+        figures = {(row[0].id, row[1]): row[2:] for row in fast}
+        self.assertEqual(
+            figures,
+            {
+                (self.pioltello.id, date(2019, 3, 1)): (1, 1, 0, 2),
+                (self.segrate.id, date(2019, 3, 1)): (1, 1, 0, 1),
+                (self.pioltello.id, date(2019, 4, 1)): (1, 0, 1, 1),
+                (self.segrate.id, date(2019, 4, 1)): (1, 1, 0, 1),
+            },
+        )
+        # what the flag cannot answer
+        for domain, spec in (
+            (YEAR + [("desk_id", "=", desk_c.id)], groupby),
+            (YEAR, ["municipality_id", "date:year"]),
+            (YEAR, ["municipality_id", "date:month", "gender"]),
+        ):
+            self.assertFalse(Report._fits_municipality_month(domain, spec))
+        # over every Ambito (the superuser) only with the Ambito as a group
+        self.assertFalse(self.Report._fits_municipality_month(YEAR, groupby))
+        self.assertTrue(self.Report._fits_municipality_month(YEAR, groupby + ["company_id"]))
 
     def test_persons_per_thousand_residents(self):
         rates = self.figures(["residence_municipality_id"], ("persons", "persons_per_thousand"))
