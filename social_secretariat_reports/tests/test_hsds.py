@@ -383,6 +383,33 @@ class TestHsds(TransactionCase):
             self.import_(self.coordinator, self.zip(files))
         self.assertEqual(self.env["social.service"].search_count([]), count)
 
+    def test_import_error_midway_leaves_nothing(self):
+        """A fault found while writing (a need without its code, after the providers) undoes
+        what the import had already written."""
+        org = hsds.derived_id("test", "org")
+        content = hsds.write_package(
+            {
+                "organization": [
+                    {"id": hsds.derived_id("test", "ambito"), "name": "A", "description": "A"},
+                    {"id": org, "name": "Associazione a metà", "description": "B"},
+                ],
+                "taxonomy": [{"id": hsds.NEEDS_TAXONOMY_ID, "name": "B", "description": "B"}],
+                "taxonomy_term": [
+                    {
+                        "id": hsds.derived_id("test", "need"),
+                        "name": "Senza codice",
+                        "description": "Senza codice",
+                        "taxonomy_id": hsds.NEEDS_TAXONOMY_ID,
+                    }
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "no code"):
+            self.import_(self.coordinator, content)
+        self.assertFalse(
+            self.env["res.partner"].with_context(active_test=False).search([("hsds_id", "=", org)])
+        )
+
     # ------------------------------------------------------------
     # Access
     # ------------------------------------------------------------
