@@ -56,7 +56,15 @@ class SocialPersonAnonymise(models.TransientModel):
             raise UserError(
                 self.env._("Give the reason for the anonymisation (e.g. the request received).")
             )
-        for person in persons:
+        return self._anonymise_persons(persons, reason)
+
+    @api.model
+    def _anonymise_persons(self, persons, reason):
+        """The anonymisation itself, for a caller that already decided it may (the
+        coordinator's request above, the retention cron of the observatory)."""
+        # archived sessions and referrals hold the identity too, and would count again
+        # with no profile if restored
+        for person in persons.with_context(active_test=False):
             # sudo everywhere below: the coordinator's request must reach every record of the
             # person, including sessions and referrals of other desks; mail_notrack keeps the
             # old values out of new tracking messages

@@ -6,6 +6,8 @@ from . import test_report_referral
 from . import test_report_desk
 from . import test_suppression
 from . import test_report_export
+from . import test_retention
+from . import test_report_unmet_need
 from . import test_municipality_population
 from . import test_report_periodic
 from . import test_person_aggregate
