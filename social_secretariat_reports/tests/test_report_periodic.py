@@ -121,6 +121,23 @@ class TestReportPeriodic(SocialCase):
         desks = {row["desk"]: row["contacts"] for row in figures["desks"]}
         self.assertEqual(desks, {self.desk_a: 3, self.desk_b: 1})
 
+    def test_contacts(self):
+        """A second session of the person at the same desk on the same day: one more session,
+        the same contacts (from the contacts' analysis)."""
+        with freeze_time("2021-03-10 15:00:00"):
+            self.make_session(desk=self.desk_a, person=self.person, channel="phone")
+        figures = self.wizard()._figures()
+        self.assertEqual((figures["sessions"], figures["contacts"]), (5, 4))
+        trend = dict(figures["trend"])
+        self.assertEqual([trend[m] for m in sorted(trend)][2:5], [2, 1, 1])
+        rates = {row["municipality"]: row for row in figures["rates"]}
+        self.assertEqual(rates[self.pioltello]["count"], 3)
+        # who turned up, channel and outcome count sessions
+        self.assertEqual(sum(count for __, count in figures["relations"]), 5)
+        channels = self.env["social.report.contact"]._fields["channel"]
+        phone = dict(channels._description_selection(self.env))["phone"]
+        self.assertIn((phone, 1), figures["channels"])
+
     def test_quick_choices(self):
         wizard = self.wizard(period="quarter_2")
         self.assertEqual((str(wizard.date_from), str(wizard.date_to)), ("2021-04-01", "2021-06-30"))
