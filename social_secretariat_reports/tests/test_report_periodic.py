@@ -6,7 +6,8 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.social_secretariat.tests.common import SocialCase
@@ -284,3 +285,39 @@ class TestReportPeriodic(SocialCase):
         self.assertIn(">4.5</text>", line)
         self.assertIn("<polyline", line)
         self.assertEqual(str(svg_chart.bar_chart([], "Vuoto")), "")
+
+
+@tagged("post_install", "-at_install")
+class TestReportPeriodicHttp(HttpCase):
+    """Over the web client's own calls: the observatory prints, an operator does not, nor
+    opens the observatory's report."""
+
+    def call(self, model, method, *args):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": {}},
+        )
+
+    def test_print_over_http(self):
+        new_test_user(
+            self.env,
+            "obs_periodic_http",
+            groups="social_secretariat_reports.group_social_observatory",
+        )
+        new_test_user(
+            self.env, "op_periodic_http", groups="social_secretariat.group_social_operator"
+        )
+        self.authenticate("obs_periodic_http", "obs_periodic_http")
+        wizard_id = self.call("social.report.periodic", "create", {"period": "year", "year": 2021})
+        action = self.call("social.report.periodic", "action_print", [wizard_id])
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertTrue(action["close_on_report_download"])
+        url = f"/report/html/{action['report_name']}/{wizard_id}"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_social_periodic_report", response.text)
+        self.authenticate("op_periodic_http", "op_periodic_http")
+        with self.assertRaises(JsonRpcException):
+            self.call("social.report.periodic", "create", {"period": "year", "year": 2021})
+        response = self.url_open(url)
+        self.assertNotIn("o_social_periodic_report", response.text)
