@@ -182,6 +182,9 @@ class TestRetention(AppointmentCase):
         self.assertFalse(set(self.env["social.person"]._retention_due(NOW)) & set(self.expired.ids))
 
     def test_period_not_negative(self):
+        self.assertEqual(
+            self.env["res.company"].create({"name": "New (t)"}).social_retention_months, 60
+        )
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             self.company.social_retention_months = -1
             self.company.flush_recordset()
