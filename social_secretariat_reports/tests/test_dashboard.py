@@ -250,7 +250,12 @@ class TestDashboardUI(DashboardUsers, HttpCase):
             [("sent_date", ">=", f"{year}-01-01"), ("sent_date", "<", f"{year + 1}-01-01")],
             aggregates=["referral_count:sum"],
         )
-        return {"B1": contacts, "B2": sent}
+        persons = self.env["social.report.person"].with_user(user)
+        [[seen]] = persons._read_group(
+            [("date", ">=", f"{year}-01-01"), ("date", "<=", f"{year}-12-31")],
+            aggregates=["persons:sum"],
+        )
+        return {"B1": contacts, "B2": sent, "B6": seen}
 
     def _open_dashboard(self, user):
         """Open the Observatory's dashboard menu in Chromium and check, in the spreadsheet
