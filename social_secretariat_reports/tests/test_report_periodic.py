@@ -139,6 +139,16 @@ class TestReportPeriodic(SocialCase):
         phone = dict(channels._description_selection(self.env))["phone"]
         self.assertIn((phone, 1), figures["channels"])
 
+    def test_unmet_needs(self):
+        """Violence has no published service (its centre is not published): unmet; rent and
+        elderly have theirs."""
+        self.assertEqual(self.wizard()._figures()["unmet"], [])
+        with freeze_time("2021-06-10 09:00:00"):
+            self.make_session(desk=self.desk_b, needs=self.need_violence)
+        figures = self.wizard()._figures()
+        self.assertEqual(figures["unmet"], [(self.need_violence.display_name, 1)])
+        self.assertIn(self.need_violence.display_name, self.html(self.wizard()))
+
     def test_quick_choices(self):
         wizard = self.wizard(period="quarter_2")
         self.assertEqual((str(wizard.date_from), str(wizard.date_to)), ("2021-04-01", "2021-06-30"))
