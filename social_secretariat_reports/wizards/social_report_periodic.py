@@ -1,11 +1,12 @@
 import datetime
+import time
 
 import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date, formatLang
+from odoo.tools import SQL, format_date, formatLang
 
 from ..tools import svg_chart
 
@@ -552,6 +553,42 @@ class SocialReportPeriodic(models.TransientModel):
                 number=number,
             ),
         }
+
+    @api.model
+    def _bench(self, year):
+        """What the benchmark measures (make bench): the report of `year` for the
+        municipality with the most sessions and for its whole Ambito, the figures alone and
+        the whole PDF, in seconds."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT d.municipality_id FROM social_listening_session s "
+                "JOIN social_desk d ON d.id = s.desk_id WHERE d.municipality_id IS NOT NULL "
+                "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+            )
+        )
+        municipality = self.env["social.municipality"].browse(self.env.cr.fetchone()[0])
+        timings = {}
+        for scope in ("municipality", "ambito"):
+            wizard = self.create(
+                {
+                    "period": "year",
+                    "year": year,
+                    "scope": scope,
+                    "municipality_id": municipality.id,
+                    "company_id": municipality.company_id.id,
+                }
+            )
+            self.env.invalidate_all()
+            started = time.perf_counter()
+            wizard._figures()
+            timings[f"periodic_{scope}_figures"] = time.perf_counter() - started
+            self.env.invalidate_all()
+            started = time.perf_counter()
+            self.env["ir.actions.report"].with_context(
+                force_report_rendering=True
+            )._render_qweb_pdf(REPORT, wizard.ids)
+            timings[f"periodic_{scope}_pdf"] = time.perf_counter() - started
+        return timings
 
     # ------------------------------------------------------------
     # What the report prints about itself
