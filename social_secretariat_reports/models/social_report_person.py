@@ -1,6 +1,7 @@
 import contextvars
 import hashlib
 import time
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -221,19 +222,29 @@ class SocialReportPerson(models.Model):
         where = next((names.index(name) for name in RATE_MUNICIPALITIES if name in names), None)
         when = names.index("date") if "date" in names else None
         default_day = self._period_start(domain) or fields.Date.context_today(self)
-        residents = {}
+        if where is None:
+            return [
+                tuple(None if index in rates else value for index, value in enumerate(row))
+                for row in rows
+            ]
+
+        def day_of(row):
+            return (row[when] if when is not None else None) or default_day
+
+        # one reading of the population per day (a month of the grouping), for all the
+        # municipalities of its groups
+        municipalities = defaultdict(set)
+        for row in rows:
+            if row[where]:
+                municipalities[day_of(row)].add(row[where].id)
         Population = self.env["social.municipality.population"]
+        residents = {
+            day: Population._residents_at(list(ids), day) for day, ids in municipalities.items()
+        }
         result = []
         for row in rows:
             row = list(row)
-            municipality = row[where] if where is not None else None
-            day = (row[when] if when is not None else None) or default_day
-            figure = None
-            if municipality:
-                if (municipality.id, day) not in residents:
-                    at_day = Population._residents_at(municipality, day)
-                    residents[municipality.id, day] = at_day.get(municipality.id)
-                figure = residents[municipality.id, day]
+            figure = row[where] and residents[day_of(row)].get(row[where].id)
             for index in rates:
                 row[index] = round(row[index] * 1000.0 / figure, 2) if figure else None
             result.append(tuple(row))
