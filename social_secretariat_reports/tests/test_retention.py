@@ -164,6 +164,13 @@ class TestRetention(AppointmentCase):
         )
         self.assertEqual(self.figures(), before)
 
+    def test_batch_stops_at_its_time(self):
+        """A batch ends when its time is up (here at once: one file per call)."""
+        Person = self.env["social.person"]
+        calls = [Person._cron_retention(now=NOW, seconds=0) for __ in range(3)]
+        self.assertEqual(calls, [1, 1, 0])
+        self.assertEqual(set(self.expired.mapped("is_anonymised")), {True})
+
     def test_summary_to_the_coordinator(self):
         self.run_retention(batch_size=2)
         messages = self.env["mail.message"].search(
