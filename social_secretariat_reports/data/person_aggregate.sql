@@ -38,12 +38,15 @@ CREATE TABLE IF NOT EXISTS social_report_person_monthly (
     -- Ambito: the sum of this flag over municipality x month is the distinct persons, read
     -- without a COUNT(DISTINCT) (social.report.person._fits_municipality_month)
     first_in_municipality boolean NOT NULL DEFAULT false,
+    -- the same for the month in the Ambito, whatever the municipality
+    first_in_month boolean NOT NULL DEFAULT false,
     CONSTRAINT social_report_person_monthly_key UNIQUE (person_id, month, desk_id)
 );
 -- tables made before the two columns above
 ALTER TABLE social_report_person_monthly
     ADD COLUMN IF NOT EXISTS municipality_id integer,
-    ADD COLUMN IF NOT EXISTS first_in_municipality boolean NOT NULL DEFAULT false;
+    ADD COLUMN IF NOT EXISTS first_in_municipality boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS first_in_month boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS social_report_person_monthly_month_idx
     ON social_report_person_monthly (month);
 
@@ -126,6 +129,8 @@ BEGIN
             k.desk_id = min(k.desk_id) OVER (
                 PARTITION BY k.person_id, k.company_id, k.month, k.municipality_id
             ) AS first_in_municipality,
+            k.desk_id = min(k.desk_id) OVER (PARTITION BY k.person_id, k.company_id, k.month)
+                AS first_in_month,
             first_value(k.age_band) OVER month AS age_band,
             first_value(k.gender) OVER month AS gender,
             first_value(k.citizenship_group) OVER month AS citizenship_group,
@@ -142,7 +147,8 @@ BEGIN
     ), fresh AS (
         SELECT r.month, r.desk_id, r.person_id, r.company_id, r.month = f.month AS is_new,
                r.age_band, r.gender, r.citizenship_group, r.residence_municipality_id,
-               r.sessions::integer AS sessions, r.municipality_id, r.first_in_municipality
+               r.sessions::integer AS sessions, r.municipality_id, r.first_in_municipality,
+               r.first_in_month
         FROM rows r JOIN firsts f USING (person_id, company_id)
     ), gone AS (
         DELETE FROM social_report_person_monthly t
@@ -153,7 +159,7 @@ BEGIN
         INSERT INTO social_report_person_monthly AS t (
             month, desk_id, person_id, company_id, is_new, age_band, gender,
             citizenship_group, residence_municipality_id, sessions, municipality_id,
-            first_in_municipality)
+            first_in_municipality, first_in_month)
         SELECT * FROM fresh ORDER BY person_id, month, desk_id  -- one lock order
         ON CONFLICT ON CONSTRAINT social_report_person_monthly_key DO UPDATE SET
             company_id = EXCLUDED.company_id, is_new = EXCLUDED.is_new,
@@ -161,14 +167,16 @@ BEGIN
             citizenship_group = EXCLUDED.citizenship_group,
             residence_municipality_id = EXCLUDED.residence_municipality_id,
             sessions = EXCLUDED.sessions, municipality_id = EXCLUDED.municipality_id,
-            first_in_municipality = EXCLUDED.first_in_municipality
+            first_in_municipality = EXCLUDED.first_in_municipality,
+            first_in_month = EXCLUDED.first_in_month
         WHERE (t.company_id, t.is_new, t.age_band, t.gender, t.citizenship_group,
                t.residence_municipality_id, t.sessions, t.municipality_id,
-               t.first_in_municipality)
+               t.first_in_municipality, t.first_in_month)
               IS DISTINCT FROM
               (EXCLUDED.company_id, EXCLUDED.is_new, EXCLUDED.age_band, EXCLUDED.gender,
                EXCLUDED.citizenship_group, EXCLUDED.residence_municipality_id,
-               EXCLUDED.sessions, EXCLUDED.municipality_id, EXCLUDED.first_in_municipality)
+               EXCLUDED.sessions, EXCLUDED.municipality_id, EXCLUDED.first_in_municipality,
+               EXCLUDED.first_in_month)
     ), first_gone AS (
         DELETE FROM social_report_person_first t
         WHERE t.person_id = ANY(pids) AND NOT EXISTS (

@@ -26,7 +26,7 @@ QUERY = """
     SELECT a.id, a.month AS date, a.desk_id, a.municipality_id, a.company_id,
            CASE WHEN a.is_new THEN 'new' ELSE 'returning' END AS visitor, a.is_new,
            a.age_band, a.gender, a.citizenship_group, a.residence_municipality_id,
-           a.sessions, a.person_id AS person_key, a.first_in_municipality,
+           a.sessions, a.person_id AS person_key, a.first_in_municipality, a.first_in_month,
            1 AS persons, a.is_new::integer AS new_persons,
            (NOT a.is_new)::integer AS returning_persons,
            NULL::float8 AS persons_per_thousand
@@ -37,13 +37,23 @@ PERSON_MEASURES = {"persons", "new_persons", "returning_persons", "persons_per_t
 # the municipalities a rate per 1,000 residents can be worked out for, in order of preference
 RATE_MUNICIPALITIES = ("residence_municipality_id", "municipality_id")
 UNKNOWN = [("unknown", "Unknown")]
-# Whether the query of a _read_group is by municipality x month (_fits_municipality_month):
-# the distinct persons are then the sum of a flag, without a COUNT(DISTINCT). Set by the
-# server for one _read_group, never from a client's context.
-_BY_MUNICIPALITY_MONTH = contextvars.ContextVar("social_report_person_by_municipality_month")
-# what a query by municipality x month may filter on: a filter on anything else (a desk, a
-# profile) could leave out the flagged row of a person and keep another
-FLAG_FILTERS = {"date", "company_id", "municipality_id", "visitor"}
+# The flag whose sum gives the distinct persons of a _read_group's groups (_flag_for), or
+# None for a COUNT(DISTINCT ...). Set by the server for one _read_group, never from a
+# client's context.
+_FLAG = contextvars.ContextVar("social_report_person_flag", default=None)
+# per flag: what the groups may be (date:month required) and the domain may filter on. A
+# filter or group on anything else (a desk, a profile) could leave out the flagged row of a
+# person and keep another; "new or returning" is the same on all the person's rows of a month
+FLAGS = {
+    "first_in_municipality": (
+        {"municipality_id", "date:month", "company_id", "visitor"},
+        {"date", "company_id", "municipality_id", "visitor"},
+    ),
+    "first_in_month": (
+        {"date:month", "company_id", "visitor"},
+        {"date", "company_id", "visitor"},
+    ),
+}
 
 
 class SocialReportPerson(models.Model):
@@ -150,11 +160,11 @@ class SocialReportPerson(models.Model):
         if any(spec.split(":")[0].split(".")[0] == "id" for spec in groupby):
             # one group per row: the rows themselves (see _fetch_query)
             raise AccessError(self.env._("The persons analysis cannot be grouped by row."))
-        token = _BY_MUNICIPALITY_MONTH.set(self._fits_municipality_month(domain, groupby))
+        token = _FLAG.set(self._flag_for(domain, groupby))
         try:
             rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         finally:
-            _BY_MUNICIPALITY_MONTH.reset(token)
+            _FLAG.reset(token)
         rates = [
             len(groupby) + index
             for index, spec in enumerate(aggregates)
@@ -166,9 +176,9 @@ class SocialReportPerson(models.Model):
 
     def _read_group_select(self, aggregate_spec, query):
         fname = aggregate_spec.split(":")[0]
-        if fname in PERSON_MEASURES and _BY_MUNICIPALITY_MONTH.get(False):
-            # one flagged row per person in each municipality x month x Ambito
-            flag = SQL.identifier(self._table, "first_in_municipality")
+        if fname in PERSON_MEASURES and _FLAG.get():
+            # one flagged row per person in each group
+            flag = SQL.identifier(self._table, _FLAG.get())
             if fname == "new_persons":
                 return SQL("COUNT(*) FILTER (WHERE %s AND %s)", flag, self._is_new_sql())
             if fname == "returning_persons":
@@ -190,25 +200,29 @@ class SocialReportPerson(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     @api.model
-    def _fits_municipality_month(self, domain, groupby):
-        """Whether the groups are municipality x month (x Ambito), filtered on nothing that
-        could split a person's rows of a month in a municipality: their distinct persons
-        are then the rows flagged first_in_municipality. Over several Ambiti (a reader of
-        more than one, or the superuser) the Ambito must be a group too: the flag is per
+    def _flag_for(self, domain, groupby):
+        """The flag whose rows are the distinct persons of the groups, if any: groups of
+        months (by municipality: first_in_municipality; else first_in_month), filtered on
+        nothing that could split a person's rows of a month. Over several Ambiti (a reader of
+        more than one, or the superuser) the Ambito must be a group too: the flags are per
         Ambito."""
         specs = set(groupby)
-        if not {"municipality_id", "date:month"} <= specs:
-            return False
-        if specs - {"municipality_id", "date:month", "company_id"}:
-            return False
+        if "date:month" not in specs:
+            return None
         if "company_id" not in specs and (self.env.su or len(self.env.companies) > 1):
-            return False
-        return all(
-            leaf[0].split(".")[0] in FLAG_FILTERS
-            for leaf in expression.normalize_domain(list(domain or []))
-            if expression.is_leaf(leaf)
-            and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
-        )
+            return None
+        flag = "first_in_municipality" if "municipality_id" in specs else "first_in_month"
+        groups, filters = FLAGS[flag]
+        if specs - groups:
+            return None
+        for leaf in expression.normalize_domain(list(domain or [])):
+            if (
+                expression.is_leaf(leaf)
+                and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
+                and leaf[0].split(".")[0] not in filters
+            ):
+                return None
+        return flag
 
     def _is_new_sql(self):
         return SQL.identifier(self._table, "is_new")

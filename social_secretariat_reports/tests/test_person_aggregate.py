@@ -53,7 +53,10 @@ FRESH = """
            r.desk_id = (SELECT min(o.desk_id) FROM s o
                         WHERE o.person_id = r.person_id AND o.company_id = r.company_id
                           AND o.month = r.month
-                          AND o.municipality_id IS NOT DISTINCT FROM r.municipality_id)
+                          AND o.municipality_id IS NOT DISTINCT FROM r.municipality_id),
+           r.desk_id = (SELECT min(o.desk_id) FROM s o
+                        WHERE o.person_id = r.person_id AND o.company_id = r.company_id
+                          AND o.month = r.month)
     FROM s r
     GROUP BY r.month, r.desk_id, r.person_id, r.company_id, r.municipality_id
     ORDER BY 1, 2, 3
@@ -61,7 +64,7 @@ FRESH = """
 AGGREGATE = """
     SELECT month, desk_id, person_id, company_id, is_new,
            array[age_band, gender, citizenship_group, residence_municipality_id::varchar],
-           sessions, municipality_id, first_in_municipality
+           sessions, municipality_id, first_in_municipality, first_in_month
     FROM social_report_person_monthly
     ORDER BY 1, 2, 3
 """
@@ -71,7 +74,7 @@ FIRSTS = """
 FRESH_FIRSTS = f"""
     SELECT person_id, company_id, min(month) FROM ({FRESH}) AS fresh
         (month, desk_id, person_id, company_id, is_new, profile, sessions, municipality_id,
-         first_in_municipality)
+         first_in_municipality, first_in_month)
     GROUP BY 1, 2 ORDER BY 1, 2
 """
 

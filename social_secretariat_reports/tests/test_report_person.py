@@ -121,11 +121,11 @@ class TestReportPerson(SocialCase):
         Report = self.Report.with_user(self.observatory)
         groupby = ["municipality_id", "date:month"]
         aggregates = ["persons:sum", "new_persons:sum", "returning_persons:sum", "__count"]
-        self.assertTrue(Report._fits_municipality_month(YEAR, groupby))
+        self.assertEqual(Report._flag_for(YEAR, groupby), "first_in_municipality")
         fast = Report._read_group(YEAR, groupby, aggregates)
         # a condition on the profile that all rows meet: the COUNT(DISTINCT ...) path
         slow_domain = YEAR + [("age_band", "!=", "no such band")]
-        self.assertFalse(Report._fits_municipality_month(slow_domain, groupby))
+        self.assertIsNone(Report._flag_for(slow_domain, groupby))
         self.assertEqual(Report._read_group(slow_domain, groupby, aggregates), fast)
         figures = {(row[0].id, row[1]): row[2:] for row in fast}
         self.assertEqual(
@@ -137,16 +137,34 @@ class TestReportPerson(SocialCase):
                 (self.segrate.id, date(2019, 4, 1)): (1, 1, 0, 1),
             },
         )
-        # what the flag cannot answer
+        # by month and new or returning: the other flag, the same figures
+        groupby = ["date:month", "visitor"]
+        self.assertEqual(Report._flag_for(YEAR, groupby), "first_in_month")
+        by_month = Report._read_group(YEAR, groupby, aggregates)
+        self.assertEqual(Report._read_group(slow_domain, groupby, aggregates), by_month)
+        self.assertEqual(
+            [row[:2] + row[2:5] for row in by_month],
+            [
+                (date(2019, 3, 1), "new", 1, 1, 0),
+                (date(2019, 4, 1), "new", 1, 1, 0),
+                (date(2019, 4, 1), "returning", 1, 0, 1),
+            ],
+        )
+        # what the flags cannot answer
         for domain, spec in (
-            (YEAR + [("desk_id", "=", desk_c.id)], groupby),
+            (YEAR + [("desk_id", "=", desk_c.id)], ["municipality_id", "date:month"]),
+            (YEAR + [("municipality_id", "=", self.pioltello.id)], ["date:month"]),
             (YEAR, ["municipality_id", "date:year"]),
+            (YEAR, ["municipality_id"]),
             (YEAR, ["municipality_id", "date:month", "gender"]),
+            (YEAR, ["date:month", "desk_id"]),
         ):
-            self.assertFalse(Report._fits_municipality_month(domain, spec))
+            self.assertIsNone(Report._flag_for(domain, spec))
         # over every Ambito (the superuser) only with the Ambito as a group
-        self.assertFalse(self.Report._fits_municipality_month(YEAR, groupby))
-        self.assertTrue(self.Report._fits_municipality_month(YEAR, groupby + ["company_id"]))
+        self.assertIsNone(self.Report._flag_for(YEAR, ["date:month"]))
+        self.assertEqual(
+            self.Report._flag_for(YEAR, ["date:month", "company_id"]), "first_in_month"
+        )
 
     def test_persons_per_thousand_residents(self):
         rates = self.figures(["residence_municipality_id"], ("persons", "persons_per_thousand"))
