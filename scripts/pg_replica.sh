@@ -45,13 +45,15 @@ cmd_start() {
         -X stream -c fast --no-sync >"$DIR/basebackup.log" 2>&1 \
         || die "pg_basebackup failed (is this the embedded cluster? an existing server's replica is its administrator's): $(tail -3 "$DIR/basebackup.log")"
     # its own socket and port (the copied postgresql.conf names the primary's); a smaller
-    # cache; as many connections as the primary (a standby refuses to start with fewer)
+    # cache; as many connections as the primary (a standby refuses to start with fewer). It
+    # accepts connections once it has replayed the WAL written during the copy: seconds on a
+    # test cluster, minutes when other work writes a lot to the cluster meanwhile.
     # shellcheck disable=SC2086 # REPLICA_OPTS are words by design
-    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start -o \
-        "-c unix_socket_directories='$DIR/run' -c port=$PORT -c listen_addresses='' -c shared_buffers=32MB -c hot_standby=on ${REPLICA_OPTS:-}" \
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 900 start -o \
+        "-c unix_socket_directories='$DIR/run' -c port=$PORT -c listen_addresses='' -c shared_buffers=128MB -c hot_standby=on ${REPLICA_OPTS:-}" \
         >/dev/null || die "the replica did not start: $(tail -5 "$DIR/server.log")"
     primary_lsn=$("$BIN/psql" -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -tAXc "SELECT pg_current_wal_lsn()")
-    for i in $(seq 1 120); do
+    for i in $(seq 1 600); do
         if [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver")" = streaming ] \
             && [ "$(replica_sql "SELECT pg_last_wal_replay_lsn() >= '$primary_lsn'")" = t ]; then
             echo "db_replica_host = $DIR/run"

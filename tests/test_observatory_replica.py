@@ -85,7 +85,7 @@ def replica():
             capture_output=True,
             text=True,
             env=env,
-            timeout=300,
+            timeout=1200,
         )
         assert started.returncode == 0, f"the replica did not start:\n{started.stderr}"
         options = dict(re.findall(r"^(\w+) = (.*)$", started.stdout, re.M))
