@@ -298,7 +298,11 @@ class SocialReportPerson(models.Model):
     @api.model
     def _bench(self, year):
         """The figures the benchmark measures on `year` (make bench): distinct persons by
-        municipality x month, and new versus returning by month, through read_group."""
+        municipality x month, and new versus returning by month, through read_group as
+        the calling user (the superuser is made the demo's administrator, a coordinator:
+        the superuser reads every Ambito, where the sums of flags need the Ambito as a
+        group)."""
+        report = self.with_user(self.env.ref("base.user_admin")) if self.env.su else self
         domain = [("date", ">=", f"{year}-01-01"), ("date", "<=", f"{year}-12-31")]
         timings = {}
         for name, groupby, measures in (
@@ -306,6 +310,6 @@ class SocialReportPerson(models.Model):
             ("new_returning_by_month", ["date:month"], ["new_persons", "returning_persons"]),
         ):
             started = time.perf_counter()
-            self.read_group(domain, measures, groupby, lazy=False)
+            report.read_group(domain, measures, groupby, lazy=False)
             timings[name] = time.perf_counter() - started
         return timings
