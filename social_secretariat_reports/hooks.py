@@ -31,8 +31,8 @@ TABLES = ("social_report_session_need_daily", "social_report_session_need_monthl
 CONTACT_TRIGGERS = {
     "social_listening_session": (
         "social_report_contact_session_before", "social_report_contact_session_after",
-        "social_report_contact_session_new", "social_report_contact_session_insert",
-        "social_report_contact_session_delete", "social_report_contact_session_deleted",
+        "social_report_contact_session_insert", "social_report_contact_session_delete",
+        "social_report_contact_session_deleted",
     ),
     "social_person": ("social_report_contact_person_before", "social_report_contact_person_after"),
     "social_desk": ("social_report_contact_desk_before", "social_report_contact_desk_after"),
@@ -46,10 +46,12 @@ CONTACT_FUNCTIONS = (
     "social_report_contact_person_trg()",
     "social_report_contact_zone_trg()",
     "social_report_session_rebuild()",
-    "social_report_contact_apply(integer[], integer[], integer[], date[], integer, boolean)",
+    "social_report_contact_apply(integer[], integer, integer[], integer[], date[], boolean, boolean)",
     "social_report_local_day(integer, timestamp)",
 )
-CONTACT_TABLES = ("social_report_session_daily", "social_report_session_monthly")
+CONTACT_TABLES = (
+    "social_report_session_daily", "social_report_session_monthly", "social_report_session_contact",
+)  # fmt: skip
 
 
 def post_init_hook(env):

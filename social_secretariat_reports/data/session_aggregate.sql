@@ -12,16 +12,21 @@
 -- - contacts: the same person at the same desk on the same local day is one contact, counted
 --   under the keys of the first of those sessions (earliest time, then lowest id: the
 --   "carrier"); an anonymous session (no person) is a contact of its own.
--- A contact is a property of a group (person x desk x day), not of one session, so the
--- triggers work on groups: before a change they take away what the touched sessions count
--- and the contact of every group the change touches (the session's group before and after
--- it), and after the change they add both back as they are now. A group's contact is found
--- again from the person's sessions (index on person_id: a person has a handful), which also
--- says which session carries it, so no person x day x desk table is kept. Exact under
--- concurrency: every change of a group writes its person's row (no value changes), so two
--- transactions changing the same person's sessions conflict (REPEATABLE READ: the second
--- one fails with a serialization error and Odoo retries it), and the counts are UPSERT
--- increments as in session_need_aggregate.sql.
+-- The sessions (and the anonymous contacts) are kept as the contacts by need are: BEFORE a
+-- change the triggers take away what the touched sessions count, AFTER it they add what they
+-- count now. A person's contact belongs to a group (person x desk x day), not to one session,
+-- and the groups of a statement changing several rows would see each other half-changed
+-- (BEFORE row triggers run row by row, AFTER row triggers at the end of the statement), so
+-- the contacts are not taken away and added back but reconciled, AFTER the change only: the
+-- table social_report_session_contact holds each group's carrier and keys as counted; the
+-- triggers find the carrier of each touched group again from the person's sessions (index
+-- on person_id: a person has a handful), and count the difference (the old keys -1, the new
+-- +1, nothing when they are the same). Exact under concurrency: reconciling a group writes its
+-- row there (also when nothing changed), so two transactions changing one group conflict
+-- (REPEATABLE READ: the second fails with a serialization error and Odoo retries it); a
+-- change of a session also writes its person's row (no value changes), so that it conflicts
+-- with a change of the person's profile; the counts are UPSERT increments as in
+-- session_need_aggregate.sql.
 
 -- One row per local day of the desk x desk x keys x profile. Only the triggers below and
 -- the rebuild write it.
@@ -61,6 +66,26 @@ CREATE TABLE IF NOT EXISTS social_report_session_monthly (
     CONSTRAINT social_report_session_monthly_key UNIQUE (month, desk_id)
 );
 
+-- The carrier of each person's contact (person x desk x local day) and the keys its contact
+-- is counted under: what the daily table counts for the group now.
+CREATE TABLE IF NOT EXISTS social_report_session_contact (
+    person_id integer NOT NULL,
+    desk_id integer NOT NULL,
+    day date NOT NULL,
+    session_id integer NOT NULL,
+    state varchar NOT NULL,
+    channel varchar NOT NULL,
+    outcome varchar NOT NULL,
+    relation varchar NOT NULL,
+    sent_by varchar NOT NULL,
+    age_band varchar NOT NULL,
+    gender varchar NOT NULL,
+    citizenship_group varchar NOT NULL,
+    PRIMARY KEY (person_id, desk_id, day)
+);
+CREATE INDEX IF NOT EXISTS social_report_session_contact_session
+    ON social_report_session_contact (session_id);
+
 -- The local day at a desk of a UTC timestamp: the expression of social_report_session_key
 -- (its zone: the desk's hours, else the Ambito's, else Rome), for a session row that is not
 -- (or no longer) in the table. PL/pgSQL: its plan is kept for the connection (an SQL
@@ -93,16 +118,19 @@ FROM social_report_session_key k
 JOIN social_listening_session s ON s.id = k.session_id;
 
 -- Add (sign 1) or take away (sign -1) what the sessions `sids` count now (sessions; the
--- contact of each anonymous one) and the contact of each group (persons[i], desks[i],
--- days[i]); persons NULL: the groups of `sids` as they are counted now. touch: write the
--- groups' person rows (see the top of the file); not when the person's own trigger calls.
+-- contact of each anonymous one); with reconcile, also count again the contact of each group
+-- (persons[i], desks[i], days[i]) — persons NULL: the groups of `sids` as they are now and as
+-- they were counted. touch: write the persons' rows (see the top of the file); not when the
+-- person's own trigger calls.
 -- Generic plans: the queries go through a view of many joins, whose planning (about 20 ms)
 -- costs far more than running them for a few sessions; planned once per connection, they
 -- are reused by every later change (on the 1M-session benchmark a session of a person
 -- costs these triggers about 5-10 ms instead of 75).
+DROP FUNCTION IF EXISTS social_report_contact_apply(
+    integer[], integer[], integer[], date[], integer, boolean);
 CREATE OR REPLACE FUNCTION social_report_contact_apply(
-    sids integer[], persons integer[], desks integer[], days date[], sign integer,
-    touch boolean
+    sids integer[], sign integer, persons integer[], desks integer[], days date[],
+    reconcile boolean, touch boolean
 ) RETURNS void LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
 AS $$
@@ -110,11 +138,16 @@ DECLARE
     zero_daily bigint[];
     zero_monthly bigint[];
 BEGIN
-    IF persons IS NULL THEN
+    IF reconcile AND persons IS NULL THEN
         SELECT array_agg(person_id), array_agg(desk_id), array_agg(day)
         INTO persons, desks, days
-        FROM (SELECT DISTINCT person_id, desk_id, day FROM social_report_contact_key
-              WHERE session_id = ANY(sids) AND person_id IS NOT NULL) AS g;
+        FROM (
+            SELECT person_id, desk_id, day FROM social_report_contact_key
+            WHERE session_id = ANY(sids) AND person_id IS NOT NULL
+            UNION
+            SELECT person_id, desk_id, day FROM social_report_session_contact
+            WHERE session_id = ANY(sids)
+        ) AS g;
     END IF;
     IF touch AND persons IS NOT NULL
             AND current_setting('social_report.deleting_person', true) IS DISTINCT FROM 'on' THEN
@@ -123,24 +156,55 @@ BEGIN
     WITH g AS (
         SELECT DISTINCT person_id, desk_id, day
         FROM unnest(persons, desks, days) AS g (person_id, desk_id, day)
-        WHERE person_id IS NOT NULL
-    ), carrier AS (
-        SELECT DISTINCT ON (k.person_id, k.desk_id, k.day) k.*
+        WHERE reconcile AND person_id IS NOT NULL
+    ), now AS (
+        SELECT DISTINCT ON (k.person_id, k.desk_id, k.day)
+               k.person_id, k.desk_id, k.day, k.session_id, k.state, k.channel, k.outcome,
+               k.relation, k.sent_by, k.age_band, k.gender, k.citizenship_group
         FROM g
         JOIN social_report_contact_key k
             ON k.person_id = g.person_id AND k.desk_id = g.desk_id AND k.day = g.day
         ORDER BY k.person_id, k.desk_id, k.day, k.date, k.session_id
+    ), old AS (
+        -- as counted until this statement (its own writes below are not seen here)
+        SELECT t.*
+        FROM g
+        JOIN social_report_session_contact t
+            ON t.person_id = g.person_id AND t.desk_id = g.desk_id AND t.day = g.day
+    ), kept AS (
+        INSERT INTO social_report_session_contact AS t
+        SELECT * FROM now ORDER BY 1, 2, 3
+        ON CONFLICT (person_id, desk_id, day) DO UPDATE SET
+            session_id = EXCLUDED.session_id, state = EXCLUDED.state,
+            channel = EXCLUDED.channel, outcome = EXCLUDED.outcome,
+            relation = EXCLUDED.relation, sent_by = EXCLUDED.sent_by,
+            age_band = EXCLUDED.age_band, gender = EXCLUDED.gender,
+            citizenship_group = EXCLUDED.citizenship_group
+        RETURNING 1
+    ), gone AS (
+        DELETE FROM social_report_session_contact t
+        USING (SELECT person_id, desk_id, day FROM g
+               EXCEPT SELECT person_id, desk_id, day FROM now) AS e
+        WHERE t.person_id = e.person_id AND t.desk_id = e.desk_id AND t.day = e.day
+        RETURNING 1
     ), c AS (
         SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
                citizenship_group, sum(sessions)::integer AS sessions,
                sum(contacts)::integer AS contacts
         FROM (
-            SELECT k.*, sign AS sessions,
+            SELECT k.day, k.desk_id, k.state, k.channel, k.outcome, k.relation, k.sent_by,
+                   k.age_band, k.gender, k.citizenship_group, sign AS sessions,
                    CASE WHEN k.person_id IS NULL THEN sign ELSE 0 END AS contacts
             FROM social_report_contact_key k
             WHERE k.session_id = ANY(sids)
             UNION ALL
-            SELECT carrier.*, 0, sign FROM carrier
+            SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
+                   citizenship_group, 0, 1
+            FROM now
+            UNION ALL
+            SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
+                   citizenship_group, 0, -1
+            FROM old
         ) AS delta
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
         HAVING sum(sessions) <> 0 OR sum(contacts) <> 0
@@ -153,7 +217,7 @@ BEGIN
         DO UPDATE SET sessions = t.sessions + EXCLUDED.sessions,
                       contacts = t.contacts + EXCLUDED.contacts
         -- xmax = 0: the row was inserted, not updated
-        RETURNING t.id, t.day, t.desk_id, t.sessions, (t.xmax = 0) AS inserted
+        RETURNING t.id, t.day, t.desk_id, t.sessions, t.contacts, (t.xmax = 0) AS inserted
     ), monthly AS (
         INSERT INTO social_report_session_monthly AS t (
             month, desk_id, sessions, contacts, daily_rows)
@@ -164,7 +228,8 @@ BEGIN
             FROM c
             UNION ALL
             SELECT date_trunc('month', day)::date, desk_id, 0, 0,
-                   (CASE WHEN inserted THEN 1 ELSE 0 END) - (CASE WHEN sessions = 0 THEN 1 ELSE 0 END)
+                   (CASE WHEN inserted THEN 1 ELSE 0 END)
+                   - (CASE WHEN sessions = 0 AND contacts = 0 THEN 1 ELSE 0 END)
             FROM daily
         ) AS delta
         GROUP BY 1, 2
@@ -173,18 +238,20 @@ BEGIN
         DO UPDATE SET sessions = t.sessions + EXCLUDED.sessions,
                       contacts = t.contacts + EXCLUDED.contacts,
                       daily_rows = t.daily_rows + EXCLUDED.daily_rows
-        RETURNING t.id, t.sessions
+        RETURNING t.id, t.sessions, t.contacts
     )
-    SELECT (SELECT array_agg(id) FROM daily WHERE sessions = 0),
-           (SELECT array_agg(id) FROM monthly WHERE sessions = 0)
+    SELECT (SELECT array_agg(id) FROM daily WHERE sessions = 0 AND contacts = 0),
+           (SELECT array_agg(id) FROM monthly WHERE sessions = 0 AND contacts = 0)
     INTO zero_daily, zero_monthly;
-    -- a key no session is counted under any more leaves no row behind (its contacts are 0
-    -- then too: a contact is carried by one of the key's sessions)
+    -- a key nothing is counted under any more leaves no row behind (between the BEFORE and
+    -- the AFTER trigger a row may hold a contact whose session is taken away: it stays)
     IF zero_daily IS NOT NULL THEN
-        DELETE FROM social_report_session_daily WHERE id = ANY(zero_daily) AND sessions = 0;
+        DELETE FROM social_report_session_daily
+        WHERE id = ANY(zero_daily) AND sessions = 0 AND contacts = 0;
     END IF;
     IF zero_monthly IS NOT NULL THEN
-        DELETE FROM social_report_session_monthly WHERE id = ANY(zero_monthly) AND sessions = 0;
+        DELETE FROM social_report_session_monthly
+        WHERE id = ANY(zero_monthly) AND sessions = 0 AND contacts = 0;
     END IF;
 END
 $$;
@@ -196,33 +263,49 @@ DECLARE
     memory text := current_setting('work_mem');
 BEGIN
     PERFORM set_config('work_mem', '256MB', true);
-    TRUNCATE social_report_session_daily, social_report_session_monthly RESTART IDENTITY;
+    TRUNCATE social_report_session_daily, social_report_session_monthly,
+        social_report_session_contact RESTART IDENTITY;
+    -- the view once: read twice below
+    CREATE TEMPORARY TABLE social_report_contact_rebuild ON COMMIT DROP AS
+    SELECT * FROM social_report_contact_key;
+    INSERT INTO social_report_session_contact
+    SELECT DISTINCT ON (person_id, desk_id, day)
+           person_id, desk_id, day, session_id, state, channel, outcome, relation, sent_by,
+           age_band, gender, citizenship_group
+    FROM social_report_contact_rebuild
+    WHERE person_id IS NOT NULL
+    ORDER BY person_id, desk_id, day, date, session_id;
     INSERT INTO social_report_session_daily (
         day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
         citizenship_group, sessions, contacts)
     SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
-           citizenship_group, count(*), count(*) FILTER (WHERE person_id IS NULL OR carrier)
+           citizenship_group, sum(sessions), sum(contacts)
     FROM (
-        SELECT k.*, row_number() OVER (
-            PARTITION BY k.person_id, k.desk_id, k.day ORDER BY k.date, k.session_id) = 1
-            AS carrier
-        FROM social_report_contact_key k
+        SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
+               citizenship_group, 1 AS sessions,
+               CASE WHEN person_id IS NULL THEN 1 ELSE 0 END AS contacts
+        FROM social_report_contact_rebuild
+        UNION ALL
+        SELECT day, desk_id, state, channel, outcome, relation, sent_by, age_band, gender,
+               citizenship_group, 0, 1
+        FROM social_report_session_contact
     ) AS k
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+    DROP TABLE social_report_contact_rebuild;
     INSERT INTO social_report_session_monthly (month, desk_id, sessions, contacts, daily_rows)
     SELECT date_trunc('month', day)::date, desk_id, sum(sessions), sum(contacts), count(*)
     FROM social_report_session_daily
     GROUP BY 1, 2;
-    ANALYZE social_report_session_daily, social_report_session_monthly;
+    ANALYZE social_report_session_daily, social_report_session_monthly,
+        social_report_session_contact;
     PERFORM set_config('work_mem', memory, true);
 END
 $$;
 
--- The triggers: BEFORE the change take away, AFTER it add back (see the top of the file).
+-- The triggers: BEFORE the change take away the sessions, AFTER it add them and reconcile
+-- the groups (see the top of the file).
 
--- A session: its own counts, and the groups it leaves and joins. BEFORE INSERT too: the
--- new session may carry the contact of its group from now on; AFTER DELETE too: the other
--- sessions of the group it leaves may carry its contact now.
+-- A session: its own counts, and the groups it leaves and joins.
 CREATE OR REPLACE FUNCTION social_report_contact_session_trg() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -240,20 +323,19 @@ BEGIN
         desks := desks || NEW.desk_id;
         days := days || social_report_local_day(NEW.desk_id, NEW.date);
     END IF;
-    IF TG_WHEN = 'BEFORE' AND TG_OP = 'INSERT' THEN
-        PERFORM social_report_contact_apply(ARRAY[]::integer[], persons, desks, days, -1, true);
-        RETURN NEW;
-    ELSIF TG_WHEN = 'BEFORE' THEN
-        PERFORM social_report_contact_apply(ARRAY[OLD.id], persons, desks, days, -1, true);
+    IF TG_WHEN = 'BEFORE' THEN
+        PERFORM social_report_contact_apply(
+            ARRAY[OLD.id], -1, persons, desks, days, false, true);
         IF TG_OP = 'DELETE' THEN
             RETURN OLD;
         END IF;
         RETURN NEW;
     END IF;
     IF TG_OP = 'DELETE' THEN
-        PERFORM social_report_contact_apply(ARRAY[]::integer[], persons, desks, days, 1, true);
+        PERFORM social_report_contact_apply(
+            ARRAY[]::integer[], 1, persons, desks, days, true, true);
     ELSE
-        PERFORM social_report_contact_apply(ARRAY[NEW.id], persons, desks, days, 1, true);
+        PERFORM social_report_contact_apply(ARRAY[NEW.id], 1, persons, desks, days, true, true);
     END IF;
     RETURN NULL;
 END
@@ -267,7 +349,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM social_report_contact_apply(
         ARRAY(SELECT id FROM social_listening_session WHERE person_id = OLD.id),
-        NULL, NULL, NULL, CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END, false);
+        CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END, NULL, NULL, NULL,
+        TG_WHEN = 'AFTER', false);
     IF TG_WHEN = 'BEFORE' THEN
         RETURN NEW;
     END IF;
@@ -293,7 +376,8 @@ BEGIN
     END IF;
     PERFORM social_report_contact_apply(
         ARRAY(SELECT id FROM social_listening_session WHERE desk_id = ANY(desks)),
-        NULL, NULL, NULL, CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END, false);
+        CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END, NULL, NULL, NULL,
+        TG_WHEN = 'AFTER', false);
     IF TG_WHEN = 'BEFORE' THEN
         RETURN NEW;
     END IF;
@@ -327,11 +411,8 @@ CREATE TRIGGER social_report_contact_session_after
            NEW.outcome, NEW.interlocutor_relation, NEW.sent_by, NEW.anon_age_band,
            NEW.anon_gender, NEW.anon_citizenship_group))
     EXECUTE FUNCTION social_report_contact_session_trg();
+-- dropped: the groups are reconciled after the change only
 DROP TRIGGER IF EXISTS social_report_contact_session_new ON social_listening_session;
-CREATE TRIGGER social_report_contact_session_new
-    BEFORE INSERT ON social_listening_session FOR EACH ROW
-    WHEN (NEW.person_id IS NOT NULL)
-    EXECUTE FUNCTION social_report_contact_session_trg();
 DROP TRIGGER IF EXISTS social_report_contact_session_insert ON social_listening_session;
 CREATE TRIGGER social_report_contact_session_insert
     AFTER INSERT ON social_listening_session FOR EACH ROW

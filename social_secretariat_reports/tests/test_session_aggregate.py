@@ -226,3 +226,55 @@ class TestSessionAggregate(SocialCase):
             ],
             "no row left behind",
         )
+
+    def test_statements_of_several_rows(self):
+        """SQL statements changing several sessions of one group at once (the AFTER triggers
+        of their rows run at the end of the statement, the BEFORE ones row by row)."""
+        day = datetime(2025, 6, 3)
+        first, second, third = (
+            self.make_session(person=self.person_2, date=day.replace(hour=hour), channel=channel)
+            for hour, channel in ((8, "phone"), (9, "in_person"), (10, "email"))
+        )
+        self.assertExact("three sessions of a person on a day")
+        ids = (first | second | third).ids
+
+        def execute(query, *args):
+            self.env.flush_all()
+            self.env.cr.execute(SQL(query, *args))
+            self.env.invalidate_all()
+
+        execute(
+            "UPDATE social_listening_session SET channel = 'email', sent_by = 'school' "
+            "WHERE id = ANY(%s)",
+            ids[:2],
+        )
+        self.assertExact("two of them changed by one statement")
+        # the carrier changes within the statement: the first goes last, the third first
+        execute(
+            "UPDATE social_listening_session SET date = CASE id WHEN %s THEN %s ELSE %s END "
+            "WHERE id = ANY(%s)",
+            first.id,
+            day.replace(hour=11),
+            day.replace(hour=7),
+            [first.id, third.id],
+        )
+        self.assertExact("the carrier swapped by one statement")
+        execute(
+            "INSERT INTO social_listening_session (name, desk_id, company_id, person_id, date, "
+            "state, channel, active, is_anonymous, is_special_category) "
+            "SELECT 'SQL ' || n, %s, %s, %s, %s - interval '1 hour' * n, 'draft', 'phone', "
+            "true, false, false FROM generate_series(1, 3) AS n",
+            self.desk_a.id,
+            self.desk_a.company_id.id,
+            self.person_2.id,
+            day.replace(hour=6),
+        )
+        self.assertExact("three sessions of the group inserted by one statement")
+        execute("DELETE FROM social_listening_session WHERE id = ANY(%s)", ids[1:])
+        self.assertExact("two deleted by one statement")
+        execute(
+            "UPDATE social_listening_session SET state = 'cancelled' WHERE person_id = %s",
+            self.person_2.id,
+        )
+        self.assertExact("all cancelled by one statement")
+        self.assertEqual(self.counts_on(day.date(), self.desk_a), (0, 0))
