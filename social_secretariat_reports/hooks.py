@@ -106,7 +106,10 @@ PERSON_FUNCTIONS = (
     "social_report_persons_rebuild()",
     "social_report_persons_apply(integer[])",
 )
-PERSON_TABLES = ("social_report_person_monthly", "social_report_person_first")
+PERSON_TABLES = (
+    "social_report_person_monthly", "social_report_person_first",
+    "social_report_person_municipality",
+)  # fmt: skip
 
 
 def _drop_person_aggregate(env):

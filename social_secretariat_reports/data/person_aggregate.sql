@@ -50,6 +50,24 @@ ALTER TABLE social_report_person_monthly
 CREATE INDEX IF NOT EXISTS social_report_person_monthly_month_idx
     ON social_report_person_monthly (month);
 
+-- The persons by municipality of the desk (0: a desk without one) x month x Ambito x new or
+-- returning: the rows flagged first_in_municipality above, and all the rows (`rows`, the
+-- pivot's count). What the pivot of persons by municipality and month reads (a few rows a
+-- month instead of one per person). Kept by increments, as the contacts' monthly table: two
+-- transactions changing persons of one municipality in one month meet on its row (one waits,
+-- and under REPEATABLE READ is retried).
+CREATE TABLE IF NOT EXISTS social_report_person_municipality (
+    id bigserial PRIMARY KEY,
+    month date NOT NULL,
+    municipality_id integer NOT NULL,
+    company_id integer NOT NULL,
+    is_new boolean NOT NULL,
+    persons integer NOT NULL,
+    rows integer NOT NULL,
+    CONSTRAINT social_report_person_municipality_key UNIQUE (
+        month, municipality_id, company_id, is_new)
+);
+
 -- The first month of each person in each Ambito. Also where two transactions changing the
 -- sessions of one person meet: each writes the person's rows here (even with the same
 -- month), so that the second one fails with a serialization error and Odoo retries it,
@@ -109,6 +127,7 @@ CREATE OR REPLACE FUNCTION social_report_persons_apply(pids integer[]) RETURNS v
 LANGUAGE plpgsql AS $$
 DECLARE
     pid integer;
+    zero bigint[];
 BEGIN
     pids := ARRAY(SELECT DISTINCT p FROM unnest(pids) AS p WHERE p IS NOT NULL ORDER BY p);
     IF cardinality(pids) = 0 THEN
@@ -182,11 +201,43 @@ BEGIN
         WHERE t.person_id = ANY(pids) AND NOT EXISTS (
             SELECT 1 FROM firsts f
             WHERE f.person_id = t.person_id AND f.company_id = t.company_id)
+    ), first_kept AS (
+        INSERT INTO social_report_person_first AS t (person_id, company_id, month)
+        SELECT person_id, company_id, month FROM firsts ORDER BY 1, 2
+        -- always written, also unchanged: the meeting point of two writers (see the table)
+        ON CONFLICT (person_id, company_id) DO UPDATE SET month = EXCLUDED.month
+    ), delta AS (
+        -- the rows as they are now (every CTE sees the table before this statement) taken
+        -- away, the fresh ones added
+        SELECT month, municipality_id, company_id, is_new,
+               sum(persons)::integer AS persons, sum(rows)::integer AS rows
+        FROM (
+            SELECT month, coalesce(municipality_id, 0) AS municipality_id, company_id, is_new,
+                   -count(*) FILTER (WHERE first_in_municipality) AS persons, -count(*) AS rows
+            FROM social_report_person_monthly
+            WHERE person_id = ANY(pids)
+            GROUP BY 1, 2, 3, 4
+            UNION ALL
+            SELECT month, coalesce(municipality_id, 0), company_id, is_new,
+                   count(*) FILTER (WHERE first_in_municipality), count(*)
+            FROM fresh
+            GROUP BY 1, 2, 3, 4
+        ) AS change
+        GROUP BY 1, 2, 3, 4
+        HAVING sum(persons) <> 0 OR sum(rows) <> 0
+    ), summed AS (
+        INSERT INTO social_report_person_municipality AS t (
+            month, municipality_id, company_id, is_new, persons, rows)
+        SELECT * FROM delta ORDER BY 1, 2, 3, 4
+        ON CONFLICT ON CONSTRAINT social_report_person_municipality_key DO UPDATE SET
+            persons = t.persons + EXCLUDED.persons, rows = t.rows + EXCLUDED.rows
+        RETURNING t.id, t.rows
     )
-    INSERT INTO social_report_person_first AS t (person_id, company_id, month)
-    SELECT person_id, company_id, month FROM firsts ORDER BY 1, 2
-    -- always written, also unchanged: the meeting point of two writers (see the table)
-    ON CONFLICT (person_id, company_id) DO UPDATE SET month = EXCLUDED.month;
+    SELECT array_agg(id) FROM summed WHERE rows = 0 INTO zero;
+    -- a key nobody is counted under any more leaves no row behind
+    IF zero IS NOT NULL THEN
+        DELETE FROM social_report_person_municipality WHERE id = ANY(zero) AND rows = 0;
+    END IF;
 END
 $$;
 
@@ -199,11 +250,13 @@ DECLARE
 BEGIN
     PERFORM set_config('work_mem', '256MB', true);
     LOCK TABLE social_report_person_first IN SHARE ROW EXCLUSIVE MODE;
-    TRUNCATE social_report_person_monthly, social_report_person_first RESTART IDENTITY;
+    TRUNCATE social_report_person_monthly, social_report_person_first,
+        social_report_person_municipality RESTART IDENTITY;
     PERFORM social_report_persons_apply(
         ARRAY(SELECT DISTINCT person_id FROM social_listening_session
               WHERE person_id IS NOT NULL));
-    ANALYZE social_report_person_monthly, social_report_person_first;
+    ANALYZE social_report_person_monthly, social_report_person_first,
+        social_report_person_municipality;
     PERFORM set_config('work_mem', memory, true);
 END
 $$;

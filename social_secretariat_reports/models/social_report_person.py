@@ -32,6 +32,20 @@ QUERY = """
            NULL::float8 AS persons_per_thousand
     FROM social_report_person_monthly a
 """
+# The persons by municipality x month x Ambito x new or returning, summed by the triggers:
+# what a query by municipality x month answers from when it asks for persons and counts only
+# (_SUMMARY). The columns it has not are NULL.
+SUMMARY_QUERY = """
+    SELECT s.id, s.month AS date, NULL::integer AS desk_id,
+           nullif(s.municipality_id, 0) AS municipality_id, s.company_id,
+           CASE WHEN s.is_new THEN 'new' ELSE 'returning' END AS visitor, s.is_new,
+           NULL::varchar AS age_band, NULL::varchar AS gender,
+           NULL::varchar AS citizenship_group, NULL::integer AS residence_municipality_id,
+           NULL::integer AS sessions, s.persons, s.rows,
+           NULL::integer AS new_persons, NULL::integer AS returning_persons,
+           NULL::float8 AS persons_per_thousand
+    FROM social_report_person_municipality s
+"""
 # the measures that count persons: whatever aggregate is asked, the distinct persons
 PERSON_MEASURES = {"persons", "new_persons", "returning_persons", "persons_per_thousand"}
 # the municipalities a rate per 1,000 residents can be worked out for, in order of preference
@@ -41,6 +55,8 @@ UNKNOWN = [("unknown", "Unknown")]
 # None for a COUNT(DISTINCT ...). Set by the server for one _read_group, never from a
 # client's context.
 _FLAG = contextvars.ContextVar("social_report_person_flag", default=None)
+# whether SUMMARY_QUERY answers a _read_group (set as _FLAG)
+_SUMMARY = contextvars.ContextVar("social_report_person_summary", default=False)
 # per flag: what the groups may be (date:month required) and the domain may filter on. A
 # filter or group on anything else (a desk, a profile) could leave out the flagged row of a
 # person and keep another; "new or returning" is the same on all the person's rows of a month
@@ -125,7 +141,7 @@ class SocialReportPerson(models.Model):
 
     @property
     def _table_query(self):
-        return SQL(QUERY)
+        return SQL(SUMMARY_QUERY if _SUMMARY.get() else QUERY)
 
     def init(self):
         with file_open(AGGREGATE_SQL) as file:
@@ -160,10 +176,18 @@ class SocialReportPerson(models.Model):
         if any(spec.split(":")[0].split(".")[0] == "id" for spec in groupby):
             # one group per row: the rows themselves (see _fetch_query)
             raise AccessError(self.env._("The persons analysis cannot be grouped by row."))
-        token = _FLAG.set(self._flag_for(domain, groupby))
+        flag = self._flag_for(domain, groupby)
+        # persons and counts only (every aggregate of the pivot of persons)
+        summary = flag == "first_in_municipality" and all(
+            spec == "__count" or spec.split(":")[0] in PERSON_MEASURES
+            for spec in list(aggregates) + [leaf[0] for leaf in self._leaves(having)]
+        )
+        token = _FLAG.set(flag)
+        summary_token = _SUMMARY.set(summary)
         try:
             rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         finally:
+            _SUMMARY.reset(summary_token)
             _FLAG.reset(token)
         rates = [
             len(groupby) + index
@@ -176,6 +200,18 @@ class SocialReportPerson(models.Model):
 
     def _read_group_select(self, aggregate_spec, query):
         fname = aggregate_spec.split(":")[0]
+        if _SUMMARY.get():
+            if aggregate_spec == "__count":
+                # the person rows, whichever table answers
+                return SQL("COALESCE(SUM(%s), 0)", SQL.identifier(self._table, "rows"))
+            persons = SQL.identifier(self._table, "persons")
+            if fname == "new_persons":
+                return SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", persons, self._is_new_sql())
+            if fname == "returning_persons":
+                return SQL(
+                    "COALESCE(SUM(%s) FILTER (WHERE NOT %s), 0)", persons, self._is_new_sql()
+                )
+            return SQL("COALESCE(SUM(%s), 0)", persons)
         if fname in PERSON_MEASURES and _FLAG.get():
             # one flagged row per person in each group
             flag = SQL.identifier(self._table, _FLAG.get())
@@ -223,6 +259,15 @@ class SocialReportPerson(models.Model):
             ):
                 return None
         return flag
+
+    @api.model
+    def _leaves(self, domain):
+        return [
+            leaf
+            for leaf in expression.normalize_domain(list(domain or []))
+            if expression.is_leaf(leaf)
+            and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
+        ]
 
     def _is_new_sql(self):
         return SQL.identifier(self._table, "is_new")

@@ -68,6 +68,18 @@ AGGREGATE = """
     FROM social_report_person_monthly
     ORDER BY 1, 2, 3
 """
+FRESH_SUMMARY = f"""
+    SELECT month, coalesce(municipality_id, 0), company_id, is_new,
+           (count(*) FILTER (WHERE first_in_municipality))::integer, count(*)::integer
+    FROM ({FRESH}) AS fresh
+        (month, desk_id, person_id, company_id, is_new, profile, sessions, municipality_id,
+         first_in_municipality, first_in_month)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+"""
+SUMMARY = """
+    SELECT month, municipality_id, company_id, is_new, persons, rows
+    FROM social_report_person_municipality ORDER BY 1, 2, 3, 4
+"""
 FIRSTS = """
     SELECT person_id, company_id, month FROM social_report_person_first ORDER BY 1, 2
 """
@@ -104,6 +116,9 @@ class TestPersonAggregate(SocialCase):
         fresh = self.query(FRESH)
         self.assertEqual(self.query(AGGREGATE), fresh, f"person rows after: {step}")
         self.assertEqual(self.query(FIRSTS), self.query(FRESH_FIRSTS), f"firsts after: {step}")
+        self.assertEqual(
+            self.query(SUMMARY), self.query(FRESH_SUMMARY), f"municipality table after: {step}"
+        )
         return fresh
 
     def rows_of(self, person):

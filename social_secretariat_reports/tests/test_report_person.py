@@ -127,6 +127,11 @@ class TestReportPerson(SocialCase):
         slow_domain = YEAR + [("age_band", "!=", "no such band")]
         self.assertIsNone(Report._flag_for(slow_domain, groupby))
         self.assertEqual(Report._read_group(slow_domain, groupby, aggregates), fast)
+        # with the contacts too: the flags on the person rows, not the municipality table
+        with_sessions = aggregates + ["sessions:sum"]
+        self.assertEqual(
+            [row[:-1] for row in Report._read_group(YEAR, groupby, with_sessions)], fast
+        )
         figures = {(row[0].id, row[1]): row[2:] for row in fast}
         self.assertEqual(
             figures,
