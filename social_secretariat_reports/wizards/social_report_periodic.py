@@ -252,7 +252,7 @@ class SocialReportPeriodic(models.TransientModel):
             ("date", "<=", self.date_to),
         ]
         # needs and their areas in one query (the monthly table), channel and outcome in
-        # another (the daily one: they are the profile of the contact)
+        # another (the daily one) when the contacts' analysis does not give them by session
         needs = Need._read_group(domain, ["need_id", "user_area"], ["contacts:sum"])
         by_area = {}
         for __, area, count in needs:
@@ -265,11 +265,13 @@ class SocialReportPeriodic(models.TransientModel):
             key=lambda item: (-item[1], item[0].display_name or ""),
         )
         by_channel, by_outcome = {}, {}
-        for channel, outcome, count in Need._read_group(
-            domain, ["channel", "outcome"], ["contacts:sum"]
-        ):
-            by_channel[channel] = by_channel.get(channel, 0) + count
-            by_outcome[outcome] = by_outcome.get(outcome, 0) + count
+        if "social.report.contact" not in self.env:
+            # else read by session from the contacts (_contact_figures)
+            for channel, outcome, count in Need._read_group(
+                domain, ["channel", "outcome"], ["contacts:sum"]
+            ):
+                by_channel[channel] = by_channel.get(channel, 0) + count
+                by_outcome[outcome] = by_outcome.get(outcome, 0) + count
         areas = self._labels("social.report.session.need", "user_area")
         channels = self._labels("social.report.session.need", "channel")
         outcomes = self._labels("social.report.session.need", "outcome")
