@@ -1,10 +1,13 @@
+import fnmatch
 import json
+import os
 import re
 from datetime import date
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import file_open
+from odoo.tools.translate import extract_spreadsheet_terms
 
 from odoo.addons.social_secretariat.models.social_need import USER_AREAS
 from odoo.addons.spreadsheet.utils.validate_data import fields_in_spreadsheet
@@ -95,6 +98,18 @@ class TestDashboardData(DashboardUsers, TransactionCase):
         self.assertEqual(self.data["revisionId"], "START_REVISION")
         self.assertEqual(self.dashboard.dashboard_group_id.name, "Social secretariat")
         self.assertTrue(self.dashboard.is_published)
+
+    def test_titles_are_exported_for_translation(self):
+        """Odoo translates a shipped dashboard's titles and labels from the addon's .po: its
+        export takes them from the files under data/ named *_dashboard.json (the pattern of
+        TranslationModuleReader._export_translatable_code_terms, 18.0), with its own
+        extractor."""
+        self.assertTrue(fnmatch.fnmatch(os.path.dirname(DASHBOARD_FILE), "*/data/*"))
+        self.assertRegex(os.path.basename(DASHBOARD_FILE), r".*_dashboard(\.osheet)?\.json$")
+        with file_open(DASHBOARD_FILE, "rb") as file:
+            terms = {term for __, __, term, __ in extract_spreadsheet_terms(file, [], [], {})}
+        for title in ("Contacts by month", "Needs by municipality", "Period", "Total"):
+            self.assertIn(title, terms)
 
     def test_every_model_and_field_exists(self):
         """Odoo's own check (the spreadsheet mixin's, run only in test mode) finds nothing."""
