@@ -27,6 +27,18 @@ def _shorten(label, length):
     return label if len(label) <= length else label[: length - 1] + "…"
 
 
+def _two_lines(label, length):
+    """A label in at most two lines of about `length` characters, cut at a space; what does
+    not fit is shortened."""
+    label = str(label)
+    if len(label) <= length:
+        return [label]
+    cut = label.rfind(" ", 0, length + 1)
+    if cut <= 0:
+        return [_shorten(label, length)]
+    return [label[:cut], _shorten(label[cut + 1 :], length)]
+
+
 def _svg(width, height, title, description, body):
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{w}" height="{h}" '
@@ -43,7 +55,7 @@ def bar_chart(items, title, width=680, height=220, number=_number):
     items = list(items)
     if not items:
         return Markup()
-    top, bottom, left = 18, 34, 8
+    top, bottom, left = 18, 40, 8
     plot = height - top - bottom
     slot = (width - 2 * left) / len(items)
     peak = max(value for __, value in items) or 1
@@ -52,7 +64,7 @@ def bar_chart(items, title, width=680, height=220, number=_number):
             x1=left, x2=width - left, y=top + plot, c=AXIS_COLOUR
         )
     ]
-    label_length = max(4, int(slot / 6.5))
+    label_length = max(4, int(slot / 5.5))
     for i, (label, value) in enumerate(items):
         bar = plot * value / peak
         x = left + i * slot
@@ -70,17 +82,18 @@ def bar_chart(items, title, width=680, height=220, number=_number):
                 x=centre, y=top + plot - bar - 4, c=TEXT_COLOUR, f=Markup(FONT), v=number(value)
             )
         )
+        # the label under its bar, on two lines when it is long
+        lines = Markup("").join(
+            Markup('<tspan x="{x:.1f}" dy="{dy}">{t}</tspan>').format(
+                x=centre, dy=0 if n == 0 else 11, t=line
+            )
+            for n, line in enumerate(_two_lines(label, label_length))
+        )
         parts.append(
             Markup(
                 '<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
                 'fill="{c}" {f}>{t}</text>'
-            ).format(
-                x=centre,
-                y=top + plot + 14,
-                c=TEXT_COLOUR,
-                f=Markup(FONT),
-                t=_shorten(label, label_length),
-            )  # fmt: skip
+            ).format(x=centre, y=top + plot + 12, c=TEXT_COLOUR, f=Markup(FONT), t=lines)
         )
     return _svg(width, height, title, _description(items, number), Markup("").join(parts))
 
