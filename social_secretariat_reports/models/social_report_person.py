@@ -251,13 +251,8 @@ class SocialReportPerson(models.Model):
         groups, filters = FLAGS[flag]
         if specs - groups:
             return None
-        for leaf in expression.normalize_domain(list(domain or [])):
-            if (
-                expression.is_leaf(leaf)
-                and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
-                and leaf[0].split(".")[0] not in filters
-            ):
-                return None
+        if any(leaf[0].split(".")[0] not in filters for leaf in self._leaves(domain)):
+            return None
         return flag
 
     @api.model
