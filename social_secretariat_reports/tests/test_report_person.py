@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.social_secretariat.tests.common import SocialCase
 
@@ -223,3 +224,42 @@ class TestReportPerson(SocialCase):
     def test_bench_function(self):
         timings = self.Report.with_user(self.coordinator)._bench(date.today().year)
         self.assertEqual(set(timings), {"persons_by_municipality_month", "new_returning_by_month"})
+
+
+@tagged("post_install", "-at_install")
+class TestReportPersonRpc(HttpCase):
+    def test_json_rpc(self):
+        """Over JSON-RPC as the real observatory user: counts, never the rows."""
+        new_test_user(
+            self.env, "obs_rpc_p", groups="social_secretariat_reports.group_social_observatory"
+        )
+        self.authenticate("obs_rpc_p", "obs_rpc_p")
+
+        def call(method, args, kwargs=None):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/social.report.person/{method}",
+                {"model": "social.report.person", "method": method, "args": args,
+                 "kwargs": kwargs or {}},
+            )  # fmt: skip
+
+        groups = call(
+            "read_group",
+            [[], ["persons", "new_persons"], ["municipality_id", "date:month"]],
+            {"lazy": False},
+        )
+        expected = self.env["social.report.person"].read_group(
+            [], ["persons", "new_persons"], ["municipality_id", "date:month"], lazy=False
+        )
+        self.assertEqual(
+            [(g["persons"], g["new_persons"]) for g in groups],
+            [(g["persons"], g["new_persons"]) for g in expected],
+        )
+        self.assertTrue(groups)
+        for method, args, kwargs in (
+            ("web_search_read", [[]], {"specification": {"gender": {}, "age_band": {}}}),
+            ("search_read", [[], ["gender"]], {}),
+            ("read_group", [[], ["persons"], ["id"]], {}),
+            ("search_read", [[("person_key", "!=", False)], ["id"]], {}),
+        ):
+            with self.assertRaises(JsonRpcException, msg=method):
+                call(method, args, kwargs)
