@@ -35,3 +35,4 @@ from . import test_privacy_page
 from . import test_user_timezone
 from . import test_referral_answers
 from . import test_portal_language
+from . import test_person_anonymise_contacts

@@ -78,13 +78,32 @@ class SocialPersonAnonymise(models.TransientModel):
                 )
             ]
             sessions, referrals, consents, partner = records
+            # sudo: see above (appointments and requests of any desk, the portal account)
+            appointments = (
+                self.env["social.appointment"]
+                .sudo()
+                .with_context(active_test=False, mail_notrack=True)
+                .search([("person_id", "=", person.id)])
+            )
+            requests = (person.online_request_ids | partner.social_online_request_ids).sudo()
+            users = partner.with_context(active_test=False).user_ids.sudo()  # see above
             self._anonymise_records(person, sessions, referrals, consents)
+            self._anonymise_contacts(appointments, requests.with_context(mail_notrack=True))
             partner.write(
                 {"name": self.env._("Anonymised person #%s", person.id), **PARTNER_ERASED}
             )
             self._anonymise_identity(person)
+            self._close_portal_accounts(users)
+            # the calendar shows the person's name in each appointment's event
+            for appointment in appointments.filtered("calendar_event_id"):
+                organizer = appointment.calendar_event_id.user_id or self.env.user
+                appointment.calendar_event_id.with_context(mail_notrack=True).write(
+                    {"name": appointment._event_name(organizer), "description": False}
+                )
             # chatter, tracking values, activities and documents hold the old identity
-            self._erase_history([person, partner, sessions, referrals, consents])
+            self._erase_history(
+                [person, partner, sessions, referrals, consents, appointments, requests]
+            )
             person._log_file_access("anonymise", reason.strip())
         return True
 
@@ -116,6 +135,23 @@ class SocialPersonAnonymise(models.TransientModel):
             }
         )
         consents.write({"note": False})
+
+    @api.model
+    def _anonymise_contacts(self, appointments, requests):
+        """The free text of the person's appointments and online requests: what they wrote
+        and what the staff noted. Dates, desks, topics and states stay (the desks'
+        workload counts them)."""
+        with guard.workflow():
+            appointments.write({"note": False, "cancel_reason": False, "override_reason": False})
+        removed = self.env._("Content removed: the person was anonymised.")
+        requests.write({"subject": removed, "message": removed, "callback_phone": False})
+
+    @api.model
+    def _close_portal_accounts(self, users):
+        """A portal account of an anonymised person would still sign in as them, under a
+        login that is their e-mail address: archived (no sign-in) and its login replaced."""
+        for user in users.filtered("share"):
+            user.write({"active": False, "login": f"anonymised-{user.id}"})
 
     @api.model
     def _anonymise_identity(self, person):
