@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.social_secretariat.models.social_referral import OUTCOMES, REJECT_REASONS
@@ -48,7 +48,7 @@ class SocialReportReferral(models.Model):
     company_id = fields.Many2one("res.company", string="Ambito", readonly=True)
     sent_date = fields.Datetime(string="Sent on", readonly=True)
     origin_type = fields.Selection(
-        selection=lambda self: self.env["social.referral"]._fields["origin_type"].selection,
+        selection="_selection_origin_type",
         string="Origin",
         readonly=True,
     )
@@ -57,11 +57,11 @@ class SocialReportReferral(models.Model):
     target_service_id = fields.Many2one("social.service", string="To service", readonly=True)
     target_desk_id = fields.Many2one("social.desk", string="To desk or office", readonly=True)
     urgency = fields.Selection(
-        selection=lambda self: self.env["social.referral"]._fields["urgency"].selection,
+        selection="_selection_urgency",
         readonly=True,
     )
     state = fields.Selection(
-        selection=lambda self: self.env["social.referral"]._fields["state"].selection,
+        selection="_selection_state",
         readonly=True,
     )
     reject_reason = fields.Selection(REJECT_REASONS, string="Rejected because", readonly=True)
@@ -89,6 +89,23 @@ class SocialReportReferral(models.Model):
         help="Referrals not acknowledged in time.",
     )
     referral_count = fields.Integer(string="Referrals", readonly=True, aggregator="sum")
+
+    # the referral's own labels, translated there (a selection given as a function has no
+    # translations of its own: the raw list would show in English)
+    def _referral_selection(self, name):
+        return self.env["social.referral"]._fields[name]._description_selection(self.env)
+
+    @api.model
+    def _selection_origin_type(self):
+        return self._referral_selection("origin_type")
+
+    @api.model
+    def _selection_urgency(self):
+        return self._referral_selection("urgency")
+
+    @api.model
+    def _selection_state(self):
+        return self._referral_selection("state")
 
     @property
     def _table_query(self):

@@ -135,6 +135,20 @@ class TestReportReferral(SocialCase):
             {"closed": 1, "rejected": 1, "accepted": 1, "sent": 1, "draft": 1},
         )
 
+    def test_labels_in_the_readers_language(self):
+        """The origin, urgency and state read the referral's labels, translated: a pivot in
+        Italian shows "Inviato", not the source's "Sent"."""
+        self.env["res.lang"]._activate_lang("it_IT")
+        report = self.env["social.report.referral"].with_context(lang="it_IT")
+        referral = self.env["social.referral"].with_context(lang="it_IT")
+        for name in ("origin_type", "urgency", "state"):
+            self.assertEqual(
+                report._fields[name]._description_selection(report.env),
+                referral._fields[name]._description_selection(referral.env),
+            )
+        states = dict(report._fields["state"]._description_selection(report.env))
+        self.assertEqual(states["sent"], "Inviato")
+
     def test_access(self):
         """The observatory reads the analysis, never the referrals or the persons; an
         operator reads no analysis."""
