@@ -81,7 +81,7 @@ class SocialReportReferral(models.Model):
         digits=(16, 1),
         help="From sending to closing; empty while not closed. Averaged over the referrals closed.",
     )
-    is_overdue = fields.Boolean(string="Overdue", readonly=True)
+    is_overdue = fields.Boolean(string="Late", readonly=True)
     overdue_count = fields.Integer(
         string="Overdue",
         readonly=True,

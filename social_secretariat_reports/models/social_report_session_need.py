@@ -1,6 +1,7 @@
 import contextvars
 import datetime
 import hashlib
+import logging
 import time
 
 from odoo import api, fields, models
@@ -25,6 +26,8 @@ from odoo.addons.social_secretariat.models.social_person import (
 AGGREGATE_SQL = "social_secretariat_reports/data/session_need_aggregate.sql"
 # ir.config_parameter: the hash of the SQL last installed; a new one rebuilds on upgrade
 AGGREGATE_VERSION_KEY = "social_secretariat_reports.session_need_aggregate"
+# ir.config_parameter: who asked for the rebuild running in the background (told when done)
+REBUILD_REQUESTED_BY_KEY = "social_secretariat_reports.rebuild_requested_by"
 
 # Which table answers a query: "day" (day x desk x need x profile) or "month" (month x desk x
 # need). Set for the duration of one _read_group by the server, never from a client's
@@ -55,6 +58,8 @@ MONTH_FIELDS = {"date", "desk_id", "municipality_id", "company_id", "need_id", "
 # (the needs, unless the user area is asked for)
 MONTH_GRANULARITIES = {"month", "quarter", "year"}
 UNKNOWN = [("unknown", "Unknown")]
+
+_logger = logging.getLogger(__name__)
 
 
 class SocialReportSessionNeed(models.Model):
@@ -205,38 +210,63 @@ class SocialReportSessionNeed(models.Model):
     @api.model
     def action_rebuild(self):
         """The coordinator's button: count everything again (after a change of time zone
-        racing sessions, or to check the figures)."""
+        racing sessions, or to check the figures). On a million sessions the three rebuilds
+        take minutes, past a web request's time limit: the job runs in the background and
+        tells the coordinator when it is done."""
         if not self.env.user.has_group("social_secretariat.group_social_coordinator"):
             raise AccessError(self.env._("Only a coordinator can rebuild the observatory figures."))
-        started = time.monotonic()
-        # a new transaction whose first statement is the lock: its snapshot then sees every
-        # session written before it (REPEATABLE READ takes the snapshot at the first query)
-        with self.env.registry.cursor() as cr:
-            self.with_env(self.env(cr=cr))._rebuild()
-            cr.execute(SQL("SELECT count(*) FROM social_report_session_need_daily"))
-            rows = cr.fetchone()[0]
-        # the sessions and contacts (data/session_aggregate.sql): the same, in a transaction
-        # of their own whose first statement is their lock
-        with self.env.registry.cursor() as cr:
-            self.env(cr=cr)["social.report.contact"]._rebuild()
-            cr.execute(SQL("SELECT count(*) FROM social_report_session_daily"))
-            rows += cr.fetchone()[0]
-        # the persons (data/person_aggregate.sql): the same, in a transaction of their own
-        # whose first statement is their lock
-        with self.env.registry.cursor() as cr:
-            self.env(cr=cr)["social.report.person"]._rebuild()
-            cr.execute(SQL("SELECT count(*) FROM social_report_person_monthly"))
-            rows += cr.fetchone()[0]
+        # sudo: the coordinator asks for the job; writing crons' parameters is the admin's
+        self.env["ir.config_parameter"].sudo().set_param(REBUILD_REQUESTED_BY_KEY, self.env.uid)
+        self.env.ref("social_secretariat_reports.social_report_rebuild_cron").sudo()._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
+                "type": "info",
                 "message": self.env._(
-                    "Observatory figures rebuilt: %(rows)s rows in %(seconds)s s.",
-                    rows=rows,
-                    seconds=round(time.monotonic() - started, 1),
+                    "The observatory figures are being counted again in the background. "
+                    "You will be notified when they are ready; until then they may be "
+                    "incomplete."
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    @api.model
+    def _cron_rebuild(self):
+        """The rebuild job (the coordinator's button, and a monthly check at night)."""
+        started = time.monotonic()
+        rows = self._rebuild_all()
+        message = self.env._(
+            "Observatory figures rebuilt: %(rows)s rows in %(seconds)s s.",
+            rows=rows,
+            seconds=round(time.monotonic() - started, 1),
+        )
+        _logger.info("%s", message)
+        Param = self.env["ir.config_parameter"].sudo()  # sudo: a technical marker (see above)
+        requester = self.env["res.users"].browse(
+            int(Param.get_param(REBUILD_REQUESTED_BY_KEY) or 0)
+        )
+        Param.set_param(REBUILD_REQUESTED_BY_KEY, False)
+        if requester.exists():
+            requester.partner_id._bus_send(
+                "simple_notification",
+                {"type": "success", "title": self.env._("Observatory"), "message": message},
+            )
+
+    @api.model
+    def _rebuild_all(self):
+        """The three aggregates counted again, each in a transaction of its own whose first
+        statement is its lock (REPEATABLE READ takes the snapshot at the first query: it then
+        sees every session written before the lock). Returns the rows written."""
+        rows = 0
+        for model, table in (
+            ("social.report.session.need", "social_report_session_need_daily"),
+            ("social.report.contact", "social_report_session_daily"),
+            ("social.report.person", "social_report_person_monthly"),
+        ):
+            with self.env.registry.cursor() as cr:
+                self.env(cr=cr)[model]._rebuild()
+                cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(table)))
+                rows += cr.fetchone()[0]
+        return rows

@@ -2,6 +2,8 @@ from . import test_observatory_group
 from . import test_session_need_aggregate
 from . import test_session_aggregate
 from . import test_report_contact
+from . import test_person_aggregate
+from . import test_report_person
 from . import test_report_referral
 from . import test_report_desk
 from . import test_suppression
@@ -10,7 +12,6 @@ from . import test_retention
 from . import test_report_unmet_need
 from . import test_municipality_population
 from . import test_report_periodic
-from . import test_person_aggregate
-from . import test_report_person
 from . import test_dashboard
 from . import test_hsds
+from . import test_rebuild_job
