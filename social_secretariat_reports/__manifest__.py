@@ -2,13 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social Secretariat - Observatory",
-    # The observatory so far: the maintained aggregate, the needs, referral and desk
-    # analyses, the anonymised exports. The dashboard, the periodic report, distinct persons
-    # and the replica are still to come; the summary says no more than is here.
-    "summary": "Osservatorio (in development): contacts by need from an exact aggregate kept "
-    "by the database, referrals and desk workload, anonymised exports with cell suppression",
-    "development_status": "Alpha",
-    "version": "18.0.1.2.0",
+    "summary": "Osservatorio: contacts, persons, needs, referrals and desk workload from "
+    "exact aggregates kept by the database; dashboard, periodic PDF report, anonymised "
+    "exports, Open Referral HSDS, retention, reads on a replica",
+    "development_status": "Beta",
+    "version": "18.0.2.0.0",
     "category": "Services/Social Secretariat",
     "license": "AGPL-3",
     "author": "Segretariato Sociale for Odoo contributors",
