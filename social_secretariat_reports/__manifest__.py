@@ -36,7 +36,10 @@
         "wizards/social_hsds_import_views.xml",
         "views/social_secretariat_reports_menus.xml",
     ],
-    "demo": ["demo/social_municipality_population_demo.xml"],
+    "demo": [
+        "demo/social_municipality_population_demo.xml",
+        "demo/res_users_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

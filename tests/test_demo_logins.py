@@ -2,7 +2,15 @@
 
 import pytest
 
-INTERNAL = ["admin", "operatore", "operatrice", "assistente", "educatrice", "coordinatrice"]
+INTERNAL = [
+    "admin",
+    "operatore",
+    "operatrice",
+    "assistente",
+    "educatrice",
+    "coordinatrice",
+    "osservatorio",
+]
 PORTAL = ["cittadino", "cittadina", "partner"]
 
 
