@@ -195,6 +195,88 @@ def bench_write_cost(db, operator):
     out()
 
 
+def bench_analyses(db, coordinator):
+    """The other analyses of the observatory, as the coordinator's pivots ask them."""
+    env = db.user_env(coordinator)
+    # residents for the rates per 1,000 (the seed has none): in the uncommitted transaction
+    for municipality in db.setup["municipalities"]:
+        db.env["social.municipality.population"].create(
+            {
+                "municipality_id": municipality,
+                "reference_date": date(YEAR, 1, 1),
+                "residents": 20000,
+            }
+        )
+    db.env.cr.flush()
+    out(f"The other analyses, {YEAR}, as a coordinator (median of {RUNS})")
+    Contact = env["social.report.contact"]
+    Person = env["social.report.person"]
+    Desk = env["social.report.desk"]
+    Unmet = env["social.report.unmet.need"]
+    for label, fn in (
+        (
+            "contacts x municipality x month, with the rate per 1,000",
+            lambda: Contact._bench_pivot(YEAR),
+        ),
+        (
+            "contacts by who turned up x month (daily table)",
+            lambda: Contact.read_group(
+                YEAR_DOMAIN, ["contacts"], ["relation", "date:month"], lazy=False
+            ),
+        ),
+        (
+            "distinct persons x municipality x month",
+            lambda: Person.read_group(
+                YEAR_DOMAIN, ["persons"], ["municipality_id", "date:month"], lazy=False
+            ),
+        ),
+        (
+            "new and returning persons by month",
+            lambda: Person.read_group(
+                YEAR_DOMAIN, ["new_persons", "returning_persons"], ["date:month"], lazy=False
+            ),
+        ),
+        (
+            "distinct persons in the year by municipality",
+            lambda: Person.read_group(YEAR_DOMAIN, ["persons"], ["municipality_id"], lazy=False),
+        ),
+        (
+            "desk workload, desk x month",
+            lambda: Desk.read_group(
+                YEAR_DOMAIN,
+                ["sessions", "contacts", "appointments", "no_show_rate"],
+                ["desk_id", "month:month"],
+                lazy=False,
+            ),
+        ),
+        (
+            "unmet needs, need x municipality",
+            lambda: Unmet._bench_pivot(date(YEAR, 1, 1), date(YEAR + 1, 1, 1)),
+        ),
+    ):
+        seconds = figure(label, repeat(db.env, fn, RUNS))
+        if seconds:
+            row("  against the target 0.3 s", "OK" if seconds <= 0.3 else "MISSED")
+    out()
+    out(f"The periodic report of {YEAR} (PDF by wkhtmltopdf), as a coordinator, one run")
+    counted = measure(db.env, lambda: env["social.report.periodic"]._bench(YEAR))
+    for name, seconds in (counted.value if counted else {}).items():
+        verdict = "target 30 s: OK" if seconds <= 30 else "target 30 s: MISSED"
+        row(name, ms(seconds), verdict if name.endswith("_pdf") else "")
+    out()
+    out("Retention: the files past 12 months without contact (the query of the nightly job)")
+    company = db.env["social.municipality"].browse(db.setup["municipalities"][0]).company_id
+    company.social_retention_months = 12
+
+    def due():
+        return db.env["social.person"]._retention_due(limit=200)
+
+    counted = repeat(db.env, due, 3)
+    if counted:
+        row("the first 200 due", ms(median(counted)), f"{counted[-1].queries} queries")
+    out()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-c", "--config", required=True)
@@ -210,6 +292,7 @@ def main():
     try:
         out(f"Observatory benchmark on {db.name}")
         bench_pivot(db, db.setup["coordinators"][0])
+        bench_analyses(db, db.setup["coordinators"][0])
         bench_aggregate(db)
         bench_write_cost(db, db.setup["desk_operators"][0][0])
     finally:
