@@ -59,7 +59,9 @@ class SocialIdentityController(OAuthController):
                 response.location = LANDING
         return response
 
-    @http.route("/social/identity/refused", type="http", auth="public", sitemap=False)
+    @http.route(
+        "/social/identity/refused", type="http", auth="public", website=True, sitemap=False
+    )
     def refused(self, reason=None, **kw):
         reason = reason if reason in REASONS else "token"
         return request.render(
@@ -81,6 +83,7 @@ class SocialIdentityController(OAuthController):
         type="http",
         auth="public",
         methods=["GET", "POST"],
+        website=True,
         sitemap=False,
     )
     def consent(self, **post):
@@ -90,7 +93,14 @@ class SocialIdentityController(OAuthController):
         # sudo: the visitor has no right on providers or companies; only the Ambito of the
         # verified identity is shown, with its privacy notice
         provider = request.env["auth.oauth.provider"].sudo().browse(pending["provider_id"])
-        values = {"pending": pending, "company": provider.social_company_id, "error": None}
+        values = {
+            "pending": pending,
+            "pending_name": " ".join(
+                part for part in (pending["first_name"], pending["last_name"]) if part
+            ),
+            "company": provider.social_company_id,
+            "error": None,
+        }
         if request.httprequest.method == "POST":
             if not post.get("social_privacy"):
                 values["error"] = request.env._("To go on you must accept the privacy notice.")

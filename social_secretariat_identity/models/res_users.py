@@ -76,7 +76,9 @@ class ResUsers(models.Model):
 
     def _get_signup_invitation_scope(self):
         scope = super()._get_signup_invitation_scope()
-        company = self.env.company
+        # no user on the login form's POST (auth="none"): the visitors' Ambito, the public
+        # user's company, as on the page they were shown
+        company = self.env.company or self.env.ref("base.public_user").sudo().company_id
         if (
             scope == "b2c"
             and company._social_identity_enabled()
@@ -98,6 +100,15 @@ class ResUsers(models.Model):
             return super().auth_oauth(provider, params)
         try:
             return super().auth_oauth(provider, params)
+        except AccessDenied:
+            if SESSION_KEY not in request.session:
+                # refused by auth_oidc itself (no access or id token, no subject, no key of
+                # the provider for the token's signature): the token is not to be trusted
+                _logger.warning(
+                    "SPID/CIE sign-in refused (provider %s): no valid id_token", provider
+                )
+                request.session[SESSION_KEY] = {"refused": "token"}
+            raise
         except (requests.RequestException, JOSEError, ValueError) as error:
             # a replayed or forged code, or an id_token that fails its checks: a refusal the
             # citizen can act on (start again), not a server error
