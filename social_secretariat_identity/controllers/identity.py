@@ -59,9 +59,7 @@ class SocialIdentityController(OAuthController):
                 response.location = LANDING
         return response
 
-    @http.route(
-        "/social/identity/refused", type="http", auth="public", website=True, sitemap=False
-    )
+    @http.route("/social/identity/refused", type="http", auth="public", website=True, sitemap=False)
     def refused(self, reason=None, **kw):
         reason = reason if reason in REASONS else "token"
         return request.render(
