@@ -25,6 +25,7 @@
         "data/ir_config_parameter_data.xml",
         "views/auth_oauth_provider_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         "views/identity_templates.xml",
     ],
     "demo": ["demo/identity_demo.xml"],
