@@ -173,6 +173,9 @@ class ResUsers(models.Model):
             if len(by_code) > 1 or (by_code and by_code.social_fiscal_code):
                 # the file's contact has several accounts, or one linked to another code
                 self._social_identity_conflict(by_code[:1], code, "its person file")
+        if holder and not by_code:
+            # the identity's account (linked before, or by hand) is not the holder of the code
+            self._social_identity_conflict(holder, code, "its account holds no such code")
         if holder and by_code and holder != by_code:
             self._social_identity_conflict(holder, code, "another account holds the code")
         if by_code:
