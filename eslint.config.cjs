@@ -201,6 +201,17 @@ const config = [{
         ecmaVersion: 2024,
         sourceType: "module",
     },
+}, {
+    // the OpenID Connect provider of the identity tests: a Node.js ES module, not a page
+    files: ["tests/oidc/*.mjs"],
+
+    languageOptions: {
+        ecmaVersion: 2024,
+        sourceType: "module",
+        globals: {
+            ...globals.node,
+        },
+    },
 }];
 
 module.exports = config

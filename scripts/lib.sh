@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 LOCAL="$ROOT/.local"
 PY="$VENV/bin/python"
-ADDONS="social_secretariat,social_secretariat_network,social_secretariat_reports"
+ADDONS="social_secretariat,social_secretariat_network,social_secretariat_reports,social_secretariat_identity"
 
 # Where the Odoo 18.0 source tree lives: $ODOO_SRC, else a per-user cache.
 ODOO_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/social-secretariat/odoo-18.0"

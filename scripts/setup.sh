@@ -7,7 +7,8 @@
 #   2. the Odoo 18.0 source tree ($ODOO_SRC, else the per-user cache, else a
 #      shallow clone of Odoo's upstream repository into that cache);
 #   3. the npm development tools pinned in package-lock.json (axe-core for the
-#      accessibility tests; prettier with its XML plugin and eslint for make lint)
+#      accessibility tests; oidc-provider, the OpenID Connect provider of the identity
+#      tests; prettier with its XML plugin and eslint for make lint)
 #      in node_modules/ (npm ci);
 #   4. the Python virtual environment .venv/ with requirements.txt and Odoo
 #      installed from its source tree (pip install -e).
@@ -91,6 +92,7 @@ echo "$src" > "$LOCAL/odoo-src"
 # make lint, at the versions pinned in package-lock.json.
 npm_stamp="$(sha256sum < "$ROOT/package-lock.json" | cut -c1-16)"
 if [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ] || [ ! -x "$ROOT/node_modules/.bin/prettier" ] \
+        || [ ! -f "$ROOT/node_modules/oidc-provider/package.json" ] \
         || [ "$(cat "$ROOT/node_modules/.stamp" 2>/dev/null)" != "$npm_stamp" ]; then
     command -v npm >/dev/null 2>&1 || die "npm is missing: it installs axe-core for the accessibility tests and
 prettier and eslint for make lint (npm ci).

@@ -84,7 +84,8 @@ say "Running the tests"
 cd "$ROOT"
 set +e
 if [ $# -eq 0 ]; then
-    set -- social_secretariat social_secretariat_network social_secretariat_reports tests
+    set -- social_secretariat social_secretariat_network social_secretariat_reports \
+        social_secretariat_identity tests
 fi
 "$PY" -m pytest --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
     --odoo-log-level=warn "$@" &
