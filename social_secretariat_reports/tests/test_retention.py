@@ -173,6 +173,8 @@ class TestRetention(AppointmentCase):
         self.assertEqual(set(self.expired.mapped("is_anonymised")), {True})
 
     def test_summary_to_the_coordinator(self):
+        # the summary is written in the coordinator's language: read it in the source's
+        self.coordinator.lang = "en_US"
         self.run_retention(batch_size=2)
         messages = self.env["mail.message"].search(
             [("partner_ids", "in", self.coordinator.partner_id.ids), ("model", "=", False)]
