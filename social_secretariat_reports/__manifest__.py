@@ -18,6 +18,7 @@
         "security/social_secretariat_reports_groups.xml",
         "security/ir.model.access.csv",
         "security/social_secretariat_reports_rules.xml",
+        "security/res_partner_rules.xml",
         "data/social_report_rebuild_cron.xml",
         "views/social_report_session_need_views.xml",
         "views/social_report_contact_views.xml",

@@ -1,6 +1,7 @@
 """The access sweep of issue #8, run over JSON-RPC (`/web/dataset/call_kw`, each user's own
 session cookie) and HTTP as the real users: citizens A and B, a network partner, an operator of
-desk X and one of desk Y, a social worker and a coordinator.
+desk X and one of desk Y, a social worker, a coordinator and the observatory (aggregated figures
+of its Ambito only, never a person).
 
 1. For every model a role can read (every model of `ir.model`, asked to the server as that
    user), what it sees is only what it may: the table EXPECTED below says, per model and role,
@@ -44,6 +45,7 @@ ROLES = {
     "operator_y": ("operatrice", "operator"),
     "worker": ("assistente", "worker"),
     "coordinator": ("coordinatrice", "coordinator"),
+    "observatory": ("osservatorio", "observatory"),
 }
 PORTAL_KINDS = ("citizen", "partner")
 STAFF_ROLES = [r for r, (_login, kind) in ROLES.items() if kind not in PORTAL_KINDS]
@@ -167,27 +169,57 @@ def partner_not_hidden(field):
     return lambda r: ["!", (field, "in", r.hidden_partners)]
 
 
+def individuals(r):
+    """Contacts of individuals of the public: no staff, no organisation nor its people."""
+    return [
+        ("partner_share", "=", True),
+        ("is_company", "=", False),
+        ("parent_id", "=", False),
+        ("id", "!=", r.partner),
+    ]
+
+
 def own_channels(r):
     return [("channel_member_ids.partner_id", "=", r.partner)]
 
 
-EVERYONE = {"citizen": ALL, "partner": ALL, "operator": ALL, "worker": ALL, "coordinator": ALL}
+def own_ambito(r):
+    return [("company_id", "in", r.companies)]
 
 
-def staff(operator, worker=ALL, coordinator=ALL, portal=NONE):
-    """One row of the table: the rule of each kind of role (citizens and partners: `portal`)."""
+EVERYONE = {
+    "citizen": ALL,
+    "partner": ALL,
+    "operator": ALL,
+    "worker": ALL,
+    "coordinator": ALL,
+    "observatory": ALL,
+}
+
+
+def staff(operator, worker=ALL, coordinator=ALL, portal=NONE, observatory=NONE):
+    """One row of the table: the rule of each kind of role (citizens and partners: `portal`).
+    The observatory reads aggregated figures only: nothing of a file unless said."""
     return {
         "citizen": portal,
         "partner": portal,
         "operator": operator,
         "worker": worker,
         "coordinator": coordinator,
+        "observatory": observatory,
     }
 
 
 def all_staff(rule, portal):
-    """The same rule for operators, social workers and coordinators."""
-    return staff(rule, rule, rule, portal=portal)
+    """The same rule for every internal user: operators, social workers, coordinators and the
+    observatory (Odoo's models that name persons: what any internal user reads of them)."""
+    return staff(rule, rule, rule, portal=portal, observatory=rule)
+
+
+def observatory_figures():
+    """The observatory's analyses: the rows of the reader's Ambiti, for the observatory and
+    the coordinators; nobody else reads them."""
+    return staff(NONE, worker=NONE, coordinator=own_ambito, observatory=own_ambito)
 
 
 EXPECTED = {
@@ -218,10 +250,19 @@ EXPECTED = {
     "social.municipality": EVERYONE,
     "social.need": EVERYONE,
     "social.appointment.topic": EVERYONE,
-    "social.service": staff(ALL, portal=lambda r: [("is_published", "=", True)]),
+    "social.service": staff(ALL, portal=lambda r: [("is_published", "=", True)], observatory=ALL),
     "social.service.document": staff(
-        ALL, portal=lambda r: [("service_id.is_published", "=", True)]
+        ALL, portal=lambda r: [("service_id.is_published", "=", True)], observatory=ALL
     ),
+    # the observatory's figures (social_secretariat_reports): sums, no person key among their
+    # fields; the Ambito's residents by municipality and year
+    "social.report.session.need": observatory_figures(),
+    "social.report.contact": observatory_figures(),
+    "social.report.person": observatory_figures(),
+    "social.report.referral": observatory_figures(),
+    "social.report.desk": observatory_figures(),
+    "social.report.unmet.need": observatory_figures(),
+    "social.municipality.population": observatory_figures(),
     # Odoo's models that name persons
     "res.partner": all_staff(staff_partner, portal=own_commercial),
     "res.users": all_staff(staff_user, portal=lambda r: [("id", "=", r.uid)]),
@@ -234,7 +275,9 @@ EXPECTED = {
     "calendar.attendee": all_staff(
         partner_not_hidden("partner_id"), portal=lambda r: [("partner_id", "=", r.partner)]
     ),
-    "discuss.channel": staff(ALL, portal=own_channels),
+    # the channels an internal user reads (its own, the public ones): the members who are
+    # persons are hidden by discuss.channel.member's row, the messages by their document's
+    "discuss.channel": staff(ALL, portal=own_channels, observatory=ALL),
     "discuss.channel.member": all_staff(
         partner_not_hidden("partner_id"),
         portal=lambda r: [("channel_id.channel_member_ids.partner_id", "=", r.partner)],
@@ -295,6 +338,61 @@ PORTAL_HARMLESS = {
     "res.users.settings",
 }
 
+# Readable by the observatory (an internal user, base.group_user) without naming anyone: the
+# configuration and reference data every internal user reads, none with a person's data.
+# Every other model it reads rows of must be in EXPECTED, and these too must pass the generic
+# check of the staff (no many2one names a hidden person, no res_model/res_id reaches a file).
+OBSERVATORY_HARMLESS = {
+    # reference data: countries, currencies, languages, banks, titles, tags, industries
+    "res.bank",
+    "res.country",
+    "res.country.group",
+    "res.country.state",
+    "res.currency",
+    "res.currency.rate",
+    "res.lang",
+    "res.partner.category",
+    "res.partner.industry",
+    "res.partner.title",
+    # its own Ambito (the company), the groups and menus that make the user interface
+    "res.company",
+    "res.groups",
+    "ir.ui.menu",
+    "ir.module.category",
+    "ir.module.module",
+    "ir.actions.report",
+    "report.layout",
+    "report.paperformat",
+    "web_tour.tour",
+    "iap.service",
+    # its own settings, defaults, filters, devices and presence (rules of Odoo: the user's own
+    # rows)
+    "res.users.settings",
+    "ir.default",
+    "ir.filters",
+    "res.device",
+    "res.device.log",
+    "bus.presence",
+    # numbering and working times: configuration, no person (the staff's resources are empty
+    # for it: resource.resource is not listed and must stay empty)
+    "ir.sequence",
+    "ir.sequence.date_range",
+    "resource.calendar",
+    "resource.calendar.attendance",
+    "resource.calendar.leaves",
+    # the kinds of alarms, events, activities, messages, and the mail/SMS templates (text
+    # with placeholders, rendered only on a record the reader can read)
+    "calendar.alarm",
+    "calendar.event.type",
+    "mail.activity.type",
+    "mail.message.subtype",
+    "mail.template",
+    "sms.template",
+    # the observatory's dashboard: its spreadsheet reads the analyses as the user
+    "spreadsheet.dashboard",
+    "spreadsheet.dashboard.group",
+}
+
 # reads and writes repeated with each of these contexts must give the same answers
 CONTEXTS = {
     "social_workflow": {"social_workflow": True},
@@ -324,6 +422,10 @@ CONTEXT_MODELS = [
     "res.users",
     "mail.followers",
     "mail.notification",
+    # the observatory's figures: no key widens them beyond the reader's Ambiti
+    "social.report.contact",
+    "social.report.person",
+    "social.municipality.population",
 ]
 WORKFLOW_MODELS = [
     "social.listening.session",
@@ -565,6 +667,12 @@ def sweep(odoo_server):
             set(person_partner.values())
             - {person_partner[p] for p in allowed_persons if p in person_partner}
         )
+        if role.kind == "observatory":
+            # nor any individual of the public: the contact of a request without a file, a
+            # citizen's portal account (staff, organisations and their people are not hidden)
+            role.hidden_partners = sorted(
+                set(role.hidden_partners) | search(admin, "res.partner", individuals(role))
+            )
     yield state
     # the other end-to-end tests share the server: the second Ambito goes away again
     try:
@@ -858,6 +966,9 @@ def test_no_unlisted_model_names_anyone(sweep, role_name):
             if model not in PORTAL_HARMLESS and ids:
                 problems.append(f"{model} ({len(ids)} rows: {fmt(ids, 5)})")
             continue
+        if role.kind == "observatory" and model not in OBSERVATORY_HARMLESS and ids:
+            # aggregated figures only: nothing outside the table and the harmless list
+            problems.append(f"{model} ({len(ids)} rows: {fmt(ids, 5)})")
         fields = sweep.fields(model)
         links = sorted(
             name
@@ -1717,3 +1828,123 @@ def test_read_by_id_of_hidden_rows_is_refused(sweep, role_name, model):
             if rows:
                 problems.append(f"{method}({record}) → {rows[0].get('display_name')!r}")
     assert not problems, f"{role} reads hidden {model} by id: " + "; ".join(problems)
+
+
+# ------------------------------------------------------------------------------------------
+# The observatory: figures of its Ambito, by its wizards and routes; nobody else's way in
+# ------------------------------------------------------------------------------------------
+
+PERIODIC_REPORT = "social_secretariat_reports.report_periodic"
+EXPORT_ROUTE = "/social_secretariat_reports/export"
+
+
+def test_the_observatory_has_figures_and_no_file(sweep):
+    """The sweep of the observatory proves something only if it reads figures: the analyses
+    of its Ambito have rows; and no person, session or contact of a person."""
+    role = sweep.roles["observatory"]
+    for model in ("social.report.session.need", "social.report.contact", "social.report.person"):
+        assert sweep.visible(role, model), f"{role} reads no row of {model}"
+    for model in EXPECTED:
+        if EXPECTED[model]["observatory"] is NONE:
+            assert not sweep.visible(role, model), f"{role} reads {model}"
+    # the persons' contacts, and the individuals of the public (the demo's online request of
+    # Karim Haddad, who has no file)
+    assert set(sweep.person_partner.values()) <= set(role.hidden_partners)
+    assert search(sweep.admin, "res.partner", individuals(role)) - set(
+        sweep.person_partner.values()
+    )
+    assert not sweep.visible(role, "res.partner") & set(role.hidden_partners)
+    assert not sweep.visible(role, "res.users") & sweep.hidden_contacts(
+        role, "res.users", search(sweep.admin, "res.users")
+    )
+
+
+def _export_params(sweep):
+    today = date.today()
+    return {
+        "date_from": today.replace(year=today.year - 1, month=1, day=1).isoformat(),
+        "date_to": today.replace(month=12, day=31).isoformat(),
+        "row_field": "municipality_id",
+        "column_field": "gender",
+        "threshold": 3,
+        "file_format": "csv",
+    }
+
+
+def _names_in(sweep, text):
+    return sorted(name for name in sweep.person_name.values() if name and name in text)
+
+
+def test_observatory_export_route(sweep):
+    """The anonymised export's route gives the observatory its table and names no one; an
+    operator, a social worker and a citizen are refused."""
+    params = _export_params(sweep)
+    response = sweep.roles["observatory"].client.get(EXPORT_ROUTE, params=params)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert not _names_in(sweep, text), f"the export names persons: {_names_in(sweep, text)[:3]}"
+    for role_name in ("operator_x", "worker", "citizen_a"):
+        role = sweep.roles[role_name]
+        response = role.client.get(EXPORT_ROUTE, params=params, allow_redirects=False)
+        assert response.status_code in (303, 403), f"{role}: {response.status_code}"
+        assert not response.content.startswith(text[:40].encode()), f"{role} got the export"
+
+
+def test_observatory_periodic_report_print(sweep):
+    """The periodic report prints for the observatory that made it (figures, no name); its
+    wizard and its PDF are refused to an operator, whatever the context says."""
+    observatory = sweep.roles["observatory"]
+    wizard = observatory.client.call(
+        "social.report.periodic", "create", {"period": "year", "year": date.today().year - 1}
+    )
+    page = observatory.client.get(f"/report/html/{PERIODIC_REPORT}/{wizard}")
+    assert page.status_code == 200, page.text[:500]
+    assert not _names_in(sweep, page.text), f"the report names {_names_in(sweep, page.text)[:3]}"
+    pdf = observatory.client.get(f"/report/pdf/{PERIODIC_REPORT}/{wizard}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.status_code
+    operator = sweep.roles["operator_x"]
+    problems = []
+    for converter in ("html", "pdf"):
+        response = operator.client.get(
+            f"/report/{converter}/{PERIODIC_REPORT}/{wizard}", allow_redirects=False
+        )
+        if response.status_code == 200:
+            problems.append(f"GET /report/{converter} → 200")
+    for name, context in [("none", {}), *_contexts(sweep).items()]:
+        try:
+            created = operator.client.call(
+                "social.report.periodic", "create", {"period": "year"}, context=context
+            )
+        except RPCError:
+            created = None
+        if created:
+            problems.append(f"[{name}] created periodic report {created}")
+        try:
+            operator.client.call("social.report.periodic", "read", [wizard], ["company_id"])
+            problems.append(f"[{name}] read the observatory's periodic report {wizard}")
+        except RPCError:
+            pass
+    assert not problems, f"{operator}: " + "; ".join(problems)
+
+
+def test_observatory_wizards_refuse_another_ambito(sweep):
+    """The observatory prints and exports its own Ambito's figures only: another Ambito in
+    the wizard, or in allowed_company_ids, is refused."""
+    role = sweep.roles["observatory"]
+    other = sweep.case["company_2"]
+    problems = []
+    for name, context in [("none", {}), *_contexts(sweep).items()]:
+        for model, values in (
+            ("social.report.periodic", {"period": "year", "company_id": other}),
+            ("social.report.periodic", {"period": "year", "scope": "ambito"}),
+        ):
+            try:
+                created = role.client.call(model, "create", values, context=context)
+            except RPCError:
+                continue
+            # the wizard is its creator's alone (a rule the admin does not pass either)
+            company = role.client.call(model, "read", [created], ["company_id"])[0]["company_id"]
+            if company and company[0] not in role.companies:
+                problems.append(f"[{name}] {model} {created} of Ambito {company[1]!r}")
+    assert not problems, f"{role}: " + "; ".join(problems)
