@@ -74,6 +74,54 @@ class Page:
     def url(self):
         return self.evaluate("location.href")
 
+    def set_width(self, width, height=844):
+        """The viewport of a phone (`width` CSS pixels) for the pages opened next, until
+        this page is closed."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+
+    def press_tab(self):
+        """One press of the Tab key, as the keyboard of a user who cannot use a mouse."""
+        # a headless page in its own context only moves its focus as the window in front
+        self.send("Emulation.setFocusEmulationEnabled", enabled=True)
+        for kind in ("rawKeyDown", "keyUp"):
+            self.send(
+                "Input.dispatchKeyEvent",
+                type=kind,
+                key="Tab",
+                code="Tab",
+                windowsVirtualKeyCode=9,
+                nativeVirtualKeyCode=9,
+            )
+
+    def axe(self, source, tags, exclude=()):
+        """Runs axe-core (`source`, the text of axe.min.js) on the whole document with the
+        rules of `tags`; returns the violations of impact serious or critical, each as one
+        line (rule, impact, help and the first elements concerned)."""
+        # a plain script: evaluated first, it defines window.axe for the runner
+        self.evaluate(f"{source};\ntrue")
+        runner = """
+        (async () => {
+            const exclude = %(exclude)s;
+            const context = exclude.length ? {include: [document], exclude: exclude} : document;
+            const results = await axe.run(context, {
+                runOnly: {type: 'tag', values: %(tags)s},
+                resultTypes: ['violations'],
+            });
+            const target = (t) => Array.isArray(t) ? t.join(' >>> ') : t;
+            return results.violations
+                .filter((v) => ['serious', 'critical'].includes(v.impact))
+                .map((v) => `${v.id} [${v.impact}] ${v.help} (${v.nodes.length} element(s)): `
+                    + v.nodes.slice(0, 3).map((n) => n.target.map(target).join(' ')).join(' | '));
+        })()
+        """ % {"exclude": json.dumps(list(exclude)), "tags": json.dumps(list(tags))}
+        return self.evaluate(runner)
+
     def text(self, selector="body"):
         return self.evaluate(
             f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''"

@@ -13,11 +13,19 @@ from oidc_gateway import (
     register_provider,
 )
 
+# the rules, and the parts of Odoo's own templates left out, of the core's portal pages
+from odoo.addons.social_secretariat.tests.test_accessibility import (
+    AXE_JS,
+    ODOO_EXCLUDE,
+    WCAG_TAGS,
+)
+
 # Mario Esposito, the demo's portal user `cittadino`: his person file has this code.
 CF_MARIO = "SPSMRA68C21F839H"
 CF_NEW = "VRDLCU85M41F205J"  # Lucia Verdi, new to the Ambito
 CF_EMAIL = "BNCGNN70A01F205U"
 CF_OTHER = "FRRNNA90A41F205Q"  # another code, held by nobody  # someone whose identity shares Mario's e-mail
+CF_LAURA = "BNCLRA92D50F205S"  # Laura Bianchi, new too: reads the consent page, never accepts
 
 IDENTITIES = {
     "mario": {
@@ -36,6 +44,14 @@ IDENTITIES = {
             "family_name": "Verdi",
             "email": "lucia.verdi@example.com",
             "phone_number": "+39 333 123 4567",
+        },
+    },
+    "laura": {
+        "acr": SPID_L2,
+        "claims": {
+            "fiscalNumber": f"TINIT-{CF_LAURA}",
+            "given_name": "Laura",
+            "family_name": "Bianchi",
         },
     },
     "nocode": {"acr": SPID_L2, "claims": {"given_name": "Senza", "family_name": "Codice"}},
@@ -256,3 +272,92 @@ def test_staff_without_second_factor_cannot_open_a_person_file(gateway, odoo_ser
             after.call("social.person", "search_read", [], ["first_name"], limit=1)
     finally:
         admin.call("ir.config_parameter", "set_param", param, False)
+
+
+# WCAG 2.1 AA (axe-core) on the pages of the sign-in, in Italian as the citizen reads them.
+
+
+def assert_accessible(page, what):
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run make setup (it installs axe-core with npm ci)")
+    # the page as it is used: its scripts loaded and run
+    page.wait_for("!document.body.classList.contains('o_lazy_js_waiting')")
+    violations = page.axe(AXE_JS.read_text(encoding="utf-8"), WCAG_TAGS, ODOO_EXCLUDE)
+    # the page says it is Italian (screen readers read it with Italian pronunciation)
+    assert page.evaluate("document.documentElement.lang").startswith("it")
+    assert not violations, (
+        f"axe: serious or critical WCAG 2.1 AA violation(s) on {what} ({page.url()}):\n"
+        + "\n".join(violations)
+    )
+
+
+@pytest.fixture
+def cie_provider(gateway):
+    admin = gateway["admin"]
+    provider_id = register_provider(admin, gateway, kind="cie")
+    try:
+        yield provider_id
+    finally:
+        admin.call("auth.oauth.provider", "unlink", [provider_id])
+
+
+@pytest.mark.parametrize("width", [None, 390], ids=["desktop", "phone"])
+def test_login_page_is_accessible(gateway, cie_provider, odoo_server, browser, width):
+    with browser.page() as page:
+        if width:
+            page.set_width(width)
+        page.goto(f"{odoo_server['url']}/web/login")
+        # the form, buttons included, shows once the page's scripts ran (Odoo's user switch)
+        page.wait_for("document.querySelector('a[data-social-kind=cie]')?.offsetParent")
+        assert page.text("a[data-social-kind=cie]").strip() == "Entra con CIE"
+        assert_accessible(page, "the login page with SPID and CIE")
+        # the keyboard reaches both buttons, SPID first, as they read
+        reached = []
+        for _ in range(40):
+            page.press_tab()
+            kind = page.evaluate("document.activeElement.dataset.socialKind || ''")
+            if kind and kind not in reached:
+                reached.append(kind)
+            if kind == "cie":
+                break
+        assert reached == ["spid", "cie"], reached
+        assert not page.evaluate(
+            'document.querySelector(\'[tabindex]:not([tabindex^="-"]):not([tabindex="0"])\')'
+        ), "a positive tabindex changes the focus order"
+
+
+@pytest.mark.parametrize("width", [None, 390], ids=["desktop", "phone"])
+def test_consent_page_is_accessible(gateway, odoo_server, browser, width):
+    with browser.page() as page:
+        if width:
+            page.set_width(width)
+        sign_in(page, odoo_server, "laura")
+        page.wait_for("location.pathname === '/social/identity/consent'")
+        assert CF_LAURA in page.text()
+        assert_accessible(page, "the consent page")
+        # sent without the box ticked: the page again, with what to do
+        page.click(".o_social_identity_consent button[type=submit]")
+        page.wait_for("document.querySelector('.alert-danger')")
+        assert_accessible(page, "the consent page with its error")
+    assert not gateway["admin"].call("social.person", "search", [["fiscal_code", "=", CF_LAURA]])
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "no_code",
+        "bad_code",
+        "low_acr",
+        "email_match",
+        "conflict",
+        "token",
+        "staff",
+        "partner",
+        "expired",
+    ],
+)
+def test_refused_page_is_accessible(odoo_server, browser, reason):
+    with browser.page() as page:
+        page.goto(f"{odoo_server['url']}/social/identity/refused?reason={reason}")
+        assert_refused(page, reason)
+        assert_accessible(page, f"the refusal page ({reason})")
