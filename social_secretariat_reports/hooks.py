@@ -53,42 +53,7 @@ CONTACT_TABLES = (
     "social_report_session_daily", "social_report_session_monthly", "social_report_session_contact",
 )  # fmt: skip
 
-
-def post_init_hook(env):
-    """Count the sessions already recorded."""
-    env["social.report.session.need"]._rebuild()
-    env["social.report.contact"]._rebuild()
-    env["social.report.person"]._rebuild()
-
-
-def uninstall_hook(env):
-    """The triggers sit on the core's tables: left behind, they would fail every write of a
-    session once their functions and tables are gone."""
-    cr = env.cr
-    # before the others: its view uses social_report_age_band
-    _drop_person_aggregate(env)
-    _drop_contact_aggregate(env)
-    for table, triggers in TRIGGERS.items():
-        for trigger in triggers:
-            cr.execute(
-                SQL(
-                    "DROP TRIGGER IF EXISTS %s ON %s",
-                    SQL.identifier(trigger),
-                    SQL.identifier(table),
-                )
-            )
-    cr.execute(SQL("DROP VIEW IF EXISTS social_report_session_key"))
-    for function in FUNCTIONS:
-        # a signature, not an identifier: constants of this file only
-        cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
-    for table in TABLES:
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
-    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...session_need.py)
-        [("key", "=", "social_secretariat_reports.session_need_aggregate")]
-    ).unlink()
-
-
-# what data/person_aggregate.sql creates (models/social_report_person.py)
+# what data/person_aggregate.sql creates (its view uses social_report_age_band: dropped first)
 PERSON_TRIGGERS = {
     "social_listening_session": (
         "social_report_persons_session_insert", "social_report_persons_session_update",
@@ -112,10 +77,49 @@ PERSON_TABLES = (
 )  # fmt: skip
 
 
-def _drop_person_aggregate(env):
-    """What data/person_aggregate.sql creates (models/social_report_person.py)."""
+def post_init_hook(env):
+    """Count the sessions already recorded."""
+    env["social.report.session.need"]._rebuild()
+    env["social.report.contact"]._rebuild()
+    env["social.report.person"]._rebuild()
+
+
+def uninstall_hook(env):
+    """The triggers sit on the core's tables: left behind, they would fail every write of a
+    session once their functions and tables are gone."""
+    # the persons' first: their view uses social_report_age_band; then the contacts': their
+    # view is built on social_report_session_key and their functions use the age band
+    _drop_aggregate(
+        env,
+        PERSON_TRIGGERS,
+        "social_report_person_session_key",
+        PERSON_FUNCTIONS,
+        PERSON_TABLES,
+        "social_secretariat_reports.person_aggregate",
+    )
+    _drop_aggregate(
+        env,
+        CONTACT_TRIGGERS,
+        "social_report_contact_key",
+        CONTACT_FUNCTIONS,
+        CONTACT_TABLES,
+        "social_secretariat_reports.session_aggregate",
+    )
+    _drop_aggregate(
+        env,
+        TRIGGERS,
+        "social_report_session_key",
+        FUNCTIONS,
+        TABLES,
+        "social_secretariat_reports.session_need_aggregate",
+    )
+
+
+def _drop_aggregate(env, triggers_by_table, view, functions, tables, version_key):
+    """Drop what one SQL file of data/ creates, and its version marker (the
+    _aggregate_version_key of its model, models/social_report_aggregate.py)."""
     cr = env.cr
-    for table, triggers in PERSON_TRIGGERS.items():
+    for table, triggers in triggers_by_table.items():
         for trigger in triggers:
             cr.execute(
                 SQL(
@@ -124,35 +128,12 @@ def _drop_person_aggregate(env):
                     SQL.identifier(table),
                 )
             )
-    cr.execute(SQL("DROP VIEW IF EXISTS social_report_person_session_key"))
-    for function in PERSON_FUNCTIONS:
+    cr.execute(SQL("DROP VIEW IF EXISTS %s", SQL.identifier(view)))
+    for function in functions:
         # a signature, not an identifier: constants of this file only
         cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
-    for table in PERSON_TABLES:
+    for table in tables:
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
-    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...person.py)
-        [("key", "=", "social_secretariat_reports.person_aggregate")]
-    ).unlink()
-
-
-def _drop_contact_aggregate(env):
-    """What data/session_aggregate.sql creates (models/social_report_contact.py)."""
-    cr = env.cr
-    for table, triggers in CONTACT_TRIGGERS.items():
-        for trigger in triggers:
-            cr.execute(
-                SQL(
-                    "DROP TRIGGER IF EXISTS %s ON %s",
-                    SQL.identifier(trigger),
-                    SQL.identifier(table),
-                )
-            )
-    cr.execute(SQL("DROP VIEW IF EXISTS social_report_contact_key"))
-    for function in CONTACT_FUNCTIONS:
-        # a signature, not an identifier: constants of this file only
-        cr.execute(SQL(f"DROP FUNCTION IF EXISTS {function}"))
-    for table in CONTACT_TABLES:
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
-    env["ir.config_parameter"].sudo().search(  # a technical marker (models/...contact.py)
-        [("key", "=", "social_secretariat_reports.session_aggregate")]
+    env["ir.config_parameter"].sudo().search(  # a technical marker, no user's
+        [("key", "=", version_key)]
     ).unlink()

@@ -1,3 +1,4 @@
+from . import social_report_aggregate  # before the three analyses that inherit it
 from . import social_report_session_need
 from . import social_report_contact  # after the line above: its SQL uses that one's
 from . import social_report_person  # after social_report_session_need: its SQL uses its age band

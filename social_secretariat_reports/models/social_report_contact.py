@@ -1,8 +1,7 @@
 import contextvars
-import hashlib
 
 from odoo import api, fields, models
-from odoo.tools import SQL, file_open
+from odoo.tools import SQL
 
 from odoo.addons.social_secretariat.models.social_listening_session import CHANNELS, OUTCOMES
 from odoo.addons.social_secretariat.models.social_person import (
@@ -15,9 +14,6 @@ from odoo.addons.social_secretariat.models.social_person import (
 # reasons as the contacts by need (models/social_report_session_need.py): every path that
 # changes a session or its person changes the figures in the same transaction. This model
 # only reads them.
-AGGREGATE_SQL = "social_secretariat_reports/data/session_aggregate.sql"
-# ir.config_parameter: the hash of the SQL last installed; a new one rebuilds on upgrade
-AGGREGATE_VERSION_KEY = "social_secretariat_reports.session_aggregate"
 
 # Which table answers a query, as for the contacts by need: set by the server for one
 # _read_group, never from a client's context.
@@ -49,6 +45,9 @@ RATE = "contacts_per_1000"
 
 class SocialReportContact(models.Model):
     _name = "social.report.contact"
+    _inherit = "social.report.aggregate"
+    _aggregate_sql = "social_secretariat_reports/data/session_aggregate.sql"
+    _aggregate_version_key = "social_secretariat_reports.session_aggregate"
     _description = "Contacts (observatory analysis)"
     _auto = False
     _rec_name = "desk_id"
@@ -119,25 +118,6 @@ class SocialReportContact(models.Model):
     @property
     def _table_query(self):
         return SQL(MONTH_QUERY if _GRAIN.get() == "month" else DAY_QUERY)
-
-    def init(self):
-        with file_open(AGGREGATE_SQL) as file:
-            sql = file.read()
-        self.env.cr.execute(sql)
-        version = hashlib.sha256(sql.encode()).hexdigest()[:16]
-        params = self.env["ir.config_parameter"].sudo()  # a technical marker, no user's
-        installed = params.get_param(AGGREGATE_VERSION_KEY)
-        params.set_param(AGGREGATE_VERSION_KEY, version)
-        if installed != version and not self._installing():
-            # an upgrade that changed how the sessions are counted, or that brought these
-            # tables to an installed observatory: count them (at install the post_init_hook
-            # does, once the data of the addon is loaded)
-            self._rebuild()
-
-    @api.model
-    def _installing(self):
-        module = self.env["ir.module.module"].sudo()  # the module's state, a technical read
-        return module.search([("name", "=", "social_secretariat_reports")]).state == "to install"
 
     # ------------------------------------------------------------
     # Reading: the monthly table when it answers the same; the rates

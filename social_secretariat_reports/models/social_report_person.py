@@ -1,12 +1,11 @@
 import contextvars
-import hashlib
 import time
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
-from odoo.tools import SQL, file_open
+from odoo.tools import SQL
 
 from odoo.addons.social_secretariat.models.social_person import (
     AGE_BANDS,
@@ -18,9 +17,6 @@ from odoo.addons.social_secretariat.models.social_person import (
 # data/person_aggregate.sql (why triggers: models/social_report_session_need.py). Its person
 # key is a column of the query but no field: no read, search, group or export can return it;
 # it is only counted (COUNT(DISTINCT ...), _read_group_select below).
-AGGREGATE_SQL = "social_secretariat_reports/data/person_aggregate.sql"
-# ir.config_parameter: the hash of the SQL last installed; a new one rebuilds on upgrade
-AGGREGATE_VERSION_KEY = "social_secretariat_reports.person_aggregate"
 
 QUERY = """
     SELECT a.id, a.month AS date, a.desk_id, a.municipality_id, a.company_id,
@@ -74,6 +70,9 @@ FLAGS = {
 
 class SocialReportPerson(models.Model):
     _name = "social.report.person"
+    _inherit = "social.report.aggregate"
+    _aggregate_sql = "social_secretariat_reports/data/person_aggregate.sql"
+    _aggregate_version_key = "social_secretariat_reports.person_aggregate"
     _description = "Persons (observatory analysis)"
     _auto = False
     _order = "date desc, id desc"
@@ -142,19 +141,6 @@ class SocialReportPerson(models.Model):
     @property
     def _table_query(self):
         return SQL(SUMMARY_QUERY if _SUMMARY.get() else QUERY)
-
-    def init(self):
-        with file_open(AGGREGATE_SQL) as file:
-            sql = file.read()
-        self.env.cr.execute(sql)
-        version = hashlib.sha256(sql.encode()).hexdigest()[:16]
-        params = self.env["ir.config_parameter"].sudo()  # a technical marker, no user's
-        installed = params.get_param(AGGREGATE_VERSION_KEY)
-        params.set_param(AGGREGATE_VERSION_KEY, version)
-        if installed and installed != version:
-            # an upgrade that changed how persons are counted (at install the post_init_hook
-            # counts, once the data of the addon is loaded)
-            self._rebuild()
 
     # ------------------------------------------------------------
     # Reading: counts only

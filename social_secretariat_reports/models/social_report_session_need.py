@@ -1,13 +1,12 @@
 import contextvars
 import datetime
-import hashlib
 import logging
 import time
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
-from odoo.tools import SQL, file_open
+from odoo.tools import SQL
 
 from odoo.addons.social_secretariat.models.social_listening_session import CHANNELS, OUTCOMES
 from odoo.addons.social_secretariat.models.social_need import USER_AREAS
@@ -23,9 +22,7 @@ from odoo.addons.social_secretariat.models.social_person import (
 # cascade, SQL imports and seeds — changes the figures in the same transaction, and nobody
 # can write them through RPC. The increments are UPSERTs, exact under concurrency (see the
 # file). This model only reads them.
-AGGREGATE_SQL = "social_secretariat_reports/data/session_need_aggregate.sql"
-# ir.config_parameter: the hash of the SQL last installed; a new one rebuilds on upgrade
-AGGREGATE_VERSION_KEY = "social_secretariat_reports.session_need_aggregate"
+
 # ir.config_parameter: who asked for the rebuild running in the background (told when done)
 REBUILD_REQUESTED_BY_KEY = "social_secretariat_reports.rebuild_requested_by"
 
@@ -64,6 +61,9 @@ _logger = logging.getLogger(__name__)
 
 class SocialReportSessionNeed(models.Model):
     _name = "social.report.session.need"
+    _inherit = "social.report.aggregate"
+    _aggregate_sql = "social_secretariat_reports/data/session_need_aggregate.sql"
+    _aggregate_version_key = "social_secretariat_reports.session_need_aggregate"
     _description = "Contacts by need (observatory analysis)"
     _auto = False
     _rec_name = "need_id"
@@ -103,19 +103,6 @@ class SocialReportSessionNeed(models.Model):
     @property
     def _table_query(self):
         return SQL(MONTH_QUERY if _GRAIN.get() == "month" else DAY_QUERY)
-
-    def init(self):
-        with file_open(AGGREGATE_SQL) as file:
-            sql = file.read()
-        self.env.cr.execute(sql)
-        version = hashlib.sha256(sql.encode()).hexdigest()[:16]
-        params = self.env["ir.config_parameter"].sudo()  # a technical marker, no user's
-        installed = params.get_param(AGGREGATE_VERSION_KEY)
-        params.set_param(AGGREGATE_VERSION_KEY, version)
-        if installed and installed != version:
-            # an upgrade that changed how contacts are counted: count them again (at
-            # install the post_init_hook does, once the data of the addon is loaded)
-            self._rebuild()
 
     # ------------------------------------------------------------
     # Reading: the monthly table when it answers the same

@@ -16,3 +16,4 @@ from . import test_dashboard
 from . import test_hsds
 from . import test_rebuild_job
 from . import test_observatory_contacts
+from . import test_report_aggregate
