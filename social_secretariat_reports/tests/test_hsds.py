@@ -404,7 +404,8 @@ class TestHsds(TransactionCase):
                 ],
             }
         )
-        with self.assertRaisesRegex(UserError, "no code"):
+        # the message names the need, in the coordinator's language
+        with self.assertRaisesRegex(UserError, "Senza codice"):
             self.import_(self.coordinator, content)
         self.assertFalse(
             self.env["res.partner"].with_context(active_test=False).search([("hsds_id", "=", org)])
