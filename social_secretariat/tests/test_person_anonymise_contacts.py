@@ -20,6 +20,7 @@ class TestPersonAnonymiseContacts(AppointmentCase):
             partner_id=self.person.partner_id.id,
         )
         appointment = self.book("2026-03-25 09:00")
+        # sudo: a note as the staff writes it
         appointment.sudo().note = "Porta la lettera dello sfratto"
         self.assertIn("Rossi", appointment.calendar_event_id.name)
         request = self.env["social.online.request"].create(

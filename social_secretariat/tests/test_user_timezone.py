@@ -36,7 +36,7 @@ class TestUserTimezone(HttpCase):
         record = (
             self.env["social.online.request"]
             .with_user(citizen)
-            .sudo()
+            .sudo()  # sudo: as the portal's own write
             .create(
                 {
                     "subject": "Bollette arretrate",

@@ -81,11 +81,13 @@ class SocialPersonAnonymise(models.TransientModel):
             # sudo: see above (appointments and requests of any desk, the portal account)
             appointments = (
                 self.env["social.appointment"]
-                .sudo()
+                .sudo()  # sudo: see above
                 .with_context(active_test=False, mail_notrack=True)
                 .search([("person_id", "=", person.id)])
             )
-            requests = (person.online_request_ids | partner.social_online_request_ids).sudo()
+            requests = (
+                person.online_request_ids | partner.social_online_request_ids
+            ).sudo()  # sudo: see above
             users = partner.with_context(active_test=False).user_ids.sudo()  # see above
             self._anonymise_records(person, sessions, referrals, consents)
             self._anonymise_contacts(appointments, requests.with_context(mail_notrack=True))

@@ -64,7 +64,7 @@ class ResUsers(models.Model):
         # sudo: the policy is a system parameter, the groups of the user being checked
         if not self.env["ir.config_parameter"].sudo().get_param(SECOND_FACTOR_PARAM):
             return False
-        user = self.sudo()
+        user = self.sudo()  # sudo: the groups of the user being checked
         return user._is_internal() and user.has_group("social_secretariat.group_social_operator")
 
     def _mfa_enforced(self):

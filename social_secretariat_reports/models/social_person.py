@@ -161,7 +161,7 @@ class SocialPerson(models.Model):
         # sudo: the access log is read by coordinators only; the cron reads counts of it
         logs = (
             self.env["social.person.access.log"]
-            .sudo()
+            .sudo()  # sudo: see above
             ._read_group(domain, ["company_id", "details"], ["__count"])
         )
         by_user = defaultdict(Counter)

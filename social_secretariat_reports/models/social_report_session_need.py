@@ -204,7 +204,9 @@ class SocialReportSessionNeed(models.Model):
             raise AccessError(self.env._("Only a coordinator can rebuild the observatory figures."))
         # sudo: the coordinator asks for the job; writing crons' parameters is the admin's
         self.env["ir.config_parameter"].sudo().set_param(REBUILD_REQUESTED_BY_KEY, self.env.uid)
-        self.env.ref("social_secretariat_reports.social_report_rebuild_cron").sudo()._trigger()
+        self.env.ref(
+            "social_secretariat_reports.social_report_rebuild_cron"
+        ).sudo()._trigger()  # sudo: see above
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -15,7 +15,7 @@ class TestReportAggregate(TransactionCase):
         """Run the analysis's init with `marker` as the hash last installed (None: none);
         return how many times it counted again and the marker left."""
         model = self.env[name]
-        params = self.env["ir.config_parameter"].sudo()
+        params = self.env["ir.config_parameter"].sudo()  # sudo: the technical markers
         params.search([("key", "=", model._aggregate_version_key)]).unlink()
         if marker:
             params.set_param(model._aggregate_version_key, marker)

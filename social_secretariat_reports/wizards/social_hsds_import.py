@@ -121,7 +121,7 @@ class SocialHsdsImport(models.TransientModel):
                         "company_id": self.company_id.id,
                     }
                 )
-            partners[row["id"]] = partner.sudo(False)
+            partners[row["id"]] = partner.sudo(False)  # sudo: back to the user's rights
         return partners
 
     def _import_needs(self, terms):
@@ -256,7 +256,7 @@ class SocialHsdsImport(models.TransientModel):
         # creates the desk's own calendar, from the hours the file gives it
         desk.resource_calendar_id = (
             self.env["resource.calendar"]
-            .sudo()
+            .sudo()  # sudo: see above
             .create(
                 {
                     "name": self.env._("Opening hours – %(desk)s", desk=desk.name),

@@ -480,8 +480,8 @@ class SocialReportPeriodic(models.TransientModel):
         here), in the period and scope it chose."""
         if self.company_id not in self.env.user.company_ids:  # as _check_company
             return {"partner_contacts": 0, "digital_acts": 0, "members": [], "digital_areas": []}
-        Contact = self.env["social.network.contact"].sudo()
-        Act = self.env["social.digital.assistance"].sudo()
+        Contact = self.env["social.network.contact"].sudo()  # sudo: counts only, see above
+        Act = self.env["social.digital.assistance"].sudo()  # sudo: see above
         scope = self._scope_domain("desk_id.municipality_id")
         contacts = Contact._read_group(
             scope + [("date", ">=", start), ("date", "<", stop)], ["member_id"], ["__count"]
