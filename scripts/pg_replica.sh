@@ -6,6 +6,11 @@
 #                                    started as a hot standby on its own socket (DIR/run) and
 #                                    port (5433), once it streams and has caught up; prints the
 #                                    options Odoo needs (db_replica_host, db_replica_port)
+#   pg_replica.sh copy DIR [PORT]    the same base backup, started as a server of its own (no
+#                                    standby, writable): a throwaway copy of the test cluster
+#                                    that a fault test may restart or crash (tests/faults.py);
+#                                    prints db_host and db_port
+#   pg_replica.sh restart DIR        restart that copy (pg_ctl restart -m fast)
 #   pg_replica.sh stop DIR           stop it and delete DIR
 #
 # Extra settings of the replica's server go in REPLICA_OPTS, e.g. "-c log_statement=all". The
@@ -33,15 +38,17 @@ as_owner() {  # as pg.sh: the server refuses to run as root
 replica_sql() { "$BIN/psql" -h "$DIR/run" -p "$PORT" -U postgres -d postgres -tAXc "$1" 2>/dev/null; }
 
 cmd_start() {
-    local primary_lsn i
-    [ -n "$DIR" ] || die "usage: pg_replica.sh start DIR [PORT]"
+    local primary_lsn i standby=${1:-standby}
+    [ -n "$DIR" ] || die "usage: pg_replica.sh start|copy DIR [PORT]"
     [ -e "$DIR/data" ] && die "$DIR/data exists: stop that replica first"
     eval "$(bash "$ROOT/scripts/pg.sh" start test)"
     mkdir -p "$DIR/run"
     is_root && chown -R postgres: "$DIR"
     # -R: standby.signal and primary_conninfo (the primary's socket, as the superuser: the
     # cluster trusts local replication connections); -X stream: the WAL of the copy with it
-    as_owner "$BIN/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$DIR/data" -R \
+    # shellcheck disable=SC2046 # -R only for a standby
+    as_owner "$BIN/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$DIR/data" \
+        $([ "$standby" = standby ] && echo -R) \
         -X stream -c fast --no-sync >"$DIR/basebackup.log" 2>&1 \
         || die "pg_basebackup failed (is this the embedded cluster? an existing server's replica is its administrator's): $(tail -3 "$DIR/basebackup.log")"
     # its own socket and port (the copied postgresql.conf names the primary's); a smaller
@@ -52,6 +59,12 @@ cmd_start() {
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 900 start -o \
         "-c unix_socket_directories='$DIR/run' -c port=$PORT -c listen_addresses='' -c shared_buffers=128MB -c hot_standby=on ${REPLICA_OPTS:-}" \
         >/dev/null || die "the replica did not start: $(tail -5 "$DIR/server.log")"
+    if [ "$standby" != standby ]; then
+        # a server of its own: it answers once the copied WAL is replayed (pg_ctl -w)
+        echo "db_host = $DIR/run"
+        echo "db_port = $PORT"
+        return 0
+    fi
     primary_lsn=$("$BIN/psql" -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -tAXc "SELECT pg_current_wal_lsn()")
     for i in $(seq 1 600); do
         if [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver")" = streaming ] \
@@ -63,6 +76,14 @@ cmd_start() {
         sleep 0.5
     done
     die "the replica does not stream: $(tail -5 "$DIR/server.log")"
+}
+
+cmd_restart() {
+    [ -f "$DIR/data/PG_VERSION" ] || die "usage: pg_replica.sh restart DIR (a copy started by this script)"
+    # fast: the open transactions are rolled back and their clients disconnected, as when an
+    # administrator restarts the server under load
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -m fast -w -t 120 restart >/dev/null \
+        || die "the copy did not restart: $(tail -5 "$DIR/server.log")"
 }
 
 cmd_stop() {
@@ -79,7 +100,9 @@ DIR=${2:-}
 [ -n "$DIR" ] && DIR=$(realpath -m "$DIR")
 PORT=${3:-5433}
 case "${1:-}" in
-    start) cmd_start ;;
+    start) cmd_start standby ;;
+    copy) cmd_start copy ;;
+    restart) cmd_restart ;;
     stop) cmd_stop ;;
-    *) die "usage: pg_replica.sh start DIR [PORT] | stop DIR" ;;
+    *) die "usage: pg_replica.sh start|copy DIR [PORT] | restart DIR | stop DIR" ;;
 esac

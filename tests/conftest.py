@@ -28,14 +28,17 @@ def _free_port():
 
 
 @contextmanager
-def running_odoo(db, log, workers=2):
+def running_odoo(db, log, workers=2, conf=None, options=(), prefix=()):
     """A real Odoo server (odoo-bin) on `db` with `workers` workers, on free loopback ports,
-    until the block ends."""
-    conf = os.environ.get("SS_ODOO_CONF")
+    until the block ends. `conf`: another configuration than the test run's; `options`: more
+    command-line options (they win over the defaults below); `prefix`: a command the server
+    runs under (e.g. unshare)."""
+    conf = conf or os.environ.get("SS_ODOO_CONF")
     if not conf or not db:
         pytest.fail("run the end-to-end tests through `make test` (SS_ODOO_CONF/SS_E2E_DB unset)")
     port, gevent_port = _free_port(), _free_port()
     cmd = [
+        *prefix,
         sys.executable,
         str(ODOO_BIN),
         "-c",
@@ -50,6 +53,7 @@ def running_odoo(db, log, workers=2):
         "--limit-time-real=300",
         "--log-level=warn",
         f"--logfile={log}",
+        *options,
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
@@ -73,6 +77,7 @@ def running_odoo(db, log, workers=2):
             "db": db,
             "log": log,
             "gevent_url": f"http://127.0.0.1:{gevent_port}",
+            "process": proc,
         }
     finally:
         proc.terminate()
