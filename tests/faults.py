@@ -11,6 +11,7 @@ from pg_stat_activity which worker process runs a statement, and kill that proce
 import configparser
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -156,3 +157,20 @@ def row_lock(copy, table, row_id):
     finally:
         conn.rollback()
         conn.close()
+
+
+def pg_outage(copy, seconds):
+    """Stop the copy's PostgreSQL (fast: open transactions rolled back, clients cut off), leave
+    it down `seconds`, then start it again with the options it was started with (pg_ctl start,
+    unlike restart, does not reuse them by itself)."""
+    data = Path(copy.directory) / "data"
+    words = shlex.split((data / "postmaster.opts").read_text())
+    pg_ctl = str(Path(words[0]).parent / "pg_ctl")
+    # the server's own options, without its data folder (pg_ctl -D gives it)
+    options = [w for i, w in enumerate(words) if i and w != "-D" and words[i - 1] != "-D"]
+    owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []  # as pg_replica.sh
+    pg_ctl = [*owner, pg_ctl, "-D", str(data), "-l", str(Path(copy.directory) / "server.log")]
+    quiet = {"check": True, "timeout": 180, "stdout": subprocess.DEVNULL}
+    subprocess.run([*pg_ctl, "-m", "fast", "-w", "-t", "120", "stop"], **quiet)
+    time.sleep(seconds)
+    subprocess.run([*pg_ctl, "-o", shlex.join(options), "-w", "-t", "120", "start"], **quiet)
