@@ -4,3 +4,4 @@ from . import catalogue
 from . import subject_data
 from . import signup
 from . import privacy
+from . import binary

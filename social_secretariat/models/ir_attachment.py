@@ -1,4 +1,8 @@
 import base64
+import contextlib
+import errno
+import logging
+import os
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -7,6 +11,11 @@ from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..tools import upload_policy
+
+_logger = logging.getLogger(__name__)
+
+# the filestore's disk (or the Odoo user's quota on it) is full
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
 class IrAttachment(models.Model):
@@ -83,3 +92,45 @@ class IrAttachment(models.Model):
                     count=upload_policy.MAX_UPLOADS_PER_HOUR,
                 )
             )
+
+    def _file_write(self, bin_value, checksum):
+        """Odoo's, except that a file that cannot be written stops the upload: Odoo logs the
+        error and goes on, and the attachment is saved pointing at a file that is missing or
+        cut short (a full disk). Here the partial file is removed and a UserError rolls the
+        transaction back, so no row is left, and the user is told why."""
+        full_path = None
+        try:
+            # it may create the folder: on a full disk, that fails too
+            fname, full_path = self._get_path(bin_value, checksum)
+            if os.path.exists(full_path):
+                return fname  # the same content is stored already
+            created = False
+            try:
+                with open(full_path, "wb") as fp:
+                    created = True
+                    fp.write(bin_value)
+                # add fname to checklist, in case the transaction aborts (as Odoo does)
+                self._mark_for_gc(fname)
+            except OSError:
+                if created:
+                    # this write made the file: remove what was written of it
+                    with contextlib.suppress(OSError):
+                        os.unlink(full_path)
+                raise
+        except OSError as error:
+            if error.errno in NO_SPACE:
+                _logger.warning("The filestore is full: %s not written (%s)", full_path, error)
+                raise UserError(
+                    self.env._(
+                        "The file could not be saved because the server has no space left. "
+                        "Please try again later, or tell the office."
+                    )
+                ) from error
+            _logger.warning("The filestore refused %s (%s)", full_path, error)
+            raise UserError(
+                self.env._(
+                    "The file could not be saved on the server. Please try again later, or "
+                    "tell the office."
+                )
+            ) from error
+        return fname

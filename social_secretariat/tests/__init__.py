@@ -29,6 +29,7 @@ from . import test_ast_guard
 from . import test_ui
 from . import test_workflow_guard
 from . import test_upload_policy
+from . import test_upload_filestore_error
 from . import test_holidays
 from . import test_subject_data_pdf
 from . import test_privacy_page
