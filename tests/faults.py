@@ -174,3 +174,11 @@ def pg_outage(copy, seconds):
     subprocess.run([*pg_ctl, "-m", "fast", "-w", "-t", "120", "stop"], **quiet)
     time.sleep(seconds)
     subprocess.run([*pg_ctl, "-o", shlex.join(options), "-w", "-t", "120", "start"], **quiet)
+
+
+# running_odoo(..., options=NO_PRELOAD): no registry loaded by the master before it forks its
+# workers (running_odoo's -d makes it preload one). A registry loaded there keeps the master's
+# pid in its connections' application_name, in every worker, so that backends() names the
+# master instead of the worker to kill; loaded by each worker (the database is found by
+# --db-filter), the connections name their worker.
+NO_PRELOAD = ("--database=",)

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 import pytest
 import requests
-from faults import APP_NAME, backends, cluster_copy, kill_worker  # noqa: F401
+from faults import APP_NAME, NO_PRELOAD, backends, cluster_copy, kill_worker  # noqa: F401
 from odoo_client import OdooClient
 
 from conftest import running_odoo
@@ -27,10 +27,6 @@ WORKERS = 2
 # how long a request may take to fail once its worker is killed (it fails at once: the socket
 # closes with the process)
 FAIL_WITHIN = 30
-# No registry loaded by the master before it forks (running_odoo's -d does): the connections of
-# a registry loaded there keep the master's pid in their application_name, in every worker.
-# Loaded by each worker (the database found by --db-filter), they name the worker.
-NO_PRELOAD = ("--database=",)
 TAKEN_MESSAGE = "This time has just been taken, please choose another."
 
 
@@ -277,7 +273,7 @@ BOOKING_TABLES = (
 
 def assert_appointments_whole(copy):
     """Every appointment that holds its time has its calendar event and busy rows, and no busy
-    row or appointment event is left without its appointment."""
+    row or appointment's event is left without its appointment."""
     assert not copy.query(
         "SELECT a.id FROM social_appointment a WHERE a.state IN ('booked', 'done', 'no_show') "
         "AND (a.calendar_event_id IS NULL OR NOT EXISTS "
@@ -286,6 +282,11 @@ def assert_appointments_whole(copy):
     assert not copy.query(
         "SELECT b.id FROM social_appointment_busy b LEFT JOIN social_appointment a "
         "ON a.id = b.appointment_id WHERE a.id IS NULL"
+    )
+    assert not copy.query(
+        "SELECT e.id FROM calendar_event e JOIN ir_model m ON m.id = e.res_model_id "
+        "WHERE m.model = 'social.appointment' AND NOT EXISTS "
+        "(SELECT 1 FROM social_appointment a WHERE a.id = e.res_id)"
     )
 
 
