@@ -30,3 +30,4 @@ from . import mail_message
 from . import calendar_attendee
 from . import calendar_event
 from . import ir_http
+from . import mail_mail
