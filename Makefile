@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 8069
 export PORT
 
-.PHONY: help setup run test lint format i18n bench bench-booking stop reset clean
+.PHONY: help setup run test lint format i18n bench bench-booking loadtest stop reset clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench: setup  ## benchmarks (printed figures; not part of make test)
 
 bench-booking: setup  ## the booking benchmark: 28 days of free slots, against OCA resource_booking
 	@bash bench/run_booking.sh
+
+loadtest: setup  ## Locust against 4 workers on an Ambito-sized database (STEPS, STEP_TIME, REUSE; see bench/README.md)
+	@bash bench/run_load.sh
 
 stop:  ## stop the embedded PostgreSQL clusters
 	@bash scripts/pg.sh stop

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# `make loadtest`: Locust against a multi-worker Odoo on the demo database enlarged to an
+# Ambito of ~100k inhabitants (bench/README.md, "Load"). Figures printed, never asserted.
+#
+#   STEPS="50 100 200 400"  concurrent users of each step, one Locust run a step
+#   STEP_TIME=180           seconds a step (the users are spawned within it, SPAWN_RATE/s)
+#   SPAWN_RATE=10           users started a second
+#   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
+#                           so); the addons are upgraded in it (-u) when their source changed
+#                           since. Without it the database is built again
+#   BASELINE_REV=<git rev>  also run the same load against that revision's addons (a git
+#                           worktree under .local/loadtest/, its own database ss_load_<rev>)
+#                           and print both side by side
+#   LOAD_PORT=8079          the server's port
+#
+# Results: bench/out/load-<UTC timestamp>.json, the server's log bench/out/load-server.log.
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+
+STEPS="${STEPS:-50 100 200 400}"
+STEP_TIME="${STEP_TIME:-180}"
+SPAWN_RATE="${SPAWN_RATE:-10}"
+REUSE="${REUSE:-0}"
+BASELINE_REV="${BASELINE_REV:-}"
+LOAD_PORT="${LOAD_PORT:-8079}"
+LOAD_DIR="$LOCAL/loadtest"
+LOAD_VENV="$LOAD_DIR/venv"
+REQS="$ROOT/bench/requirements-load.txt"
+
+for n in $STEPS; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "STEPS must be numbers of users, e.g. STEPS=\"10 20\" (got '$STEPS')"
+done
+[[ "$STEP_TIME" =~ ^[1-9][0-9]*$ ]] || die "STEP_TIME must be a number of seconds (got '$STEP_TIME')"
+! port_busy "$LOAD_PORT" || die "port $LOAD_PORT is taken: set LOAD_PORT to a free one"
+
+# Locust needs a newer gevent than Odoo's: its own venv, rebuilt when the requirements change
+locust_venv() {
+    local want have=""
+    want=$(sha256sum "$REQS" | cut -c1-16)
+    [ -f "$LOAD_VENV/.requirements" ] && have=$(cat "$LOAD_VENV/.requirements")
+    if [ "$want" != "$have" ] || [ ! -x "$LOAD_VENV/bin/locust" ]; then
+        say "Installing Locust into $LOAD_VENV"
+        rm -rf "$LOAD_VENV"
+        mkdir -p "$LOAD_DIR"
+        python3.11 -m venv "$LOAD_VENV"
+        "$LOAD_VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+        echo "$want" > "$LOAD_VENV/.requirements"
+    fi
+}
+
+pg_env=$(bash "$ROOT/scripts/pg.sh" start test) || exit 1
+eval "$pg_env"
+locust_venv
+
+# build_db ROOT DB: the four addons of the checkout at ROOT with demo data (Italian loaded),
+# the demo history, then enlarged (seed_load.py); kept when REUSE=1 and built from the same
+# source.
+build_db() {
+    local src=$1 db=$2 conf="$OUT/odoo-load-$2.conf" hash log="$OUT/install-$2.log" t0
+    # the addons of that checkout, Odoo's own before them
+    ROOT="$src" write_odoo_conf "$conf" "$DATA_DIR" "list_db = False" "max_cron_threads = 0"
+    local addons
+    IFS=, read -r -a addons <<< "$ADDONS"
+    hash=$(ROOT="$src" source_hash "${addons[@]}")
+    if [ "$REUSE" = 1 ] && db_exists "$db" && [ -n "$(param "$db" ss_load.seed)" ]; then
+        say "Reusing $db ($(param "$db" ss_load.seed))"
+        [ "$(param "$db" ss_load.src)" = "$hash" ] && return
+        say "The addons changed since: upgrading them in $db"
+        rm -f "$OUT/upgrade-$db.log"
+        if (cd "$src" && "$PY" -m odoo -c "$conf" -d "$db" -u "$ADDONS" --stop-after-init \
+                --log-level=warn --logfile="$OUT/upgrade-$db.log"); then
+            set_param "$db" ss_load.src "$hash"
+            return
+        fi
+        warn "the upgrade failed (see $OUT/upgrade-$db.log): building $db again"
+    fi
+    t0=$SECONDS
+    dropdb --if-exists --force "$db"
+    rm -rf "$DATA_DIR/filestore/$db" "$log"
+    say "Installing $ADDONS with demo data into $db"
+    if ! "$PY" -m odoo -c "$conf" -d "$db" -i "$ADDONS" --load-language=it_IT \
+            --stop-after-init --log-level=warn --logfile="$log"; then
+        tail -40 "$log" >&2
+        die "installing the addons failed (log above)"
+    fi
+    say "The demo's year of history"
+    seed_history "$conf" "$db"
+    say "Enlarging $db to an Ambito of ~100k inhabitants"
+    (cd "$src" && PYTHONPATH="$ROOT:$src" "$PY" "$ROOT/bench/seed_load.py" -c "$conf" -d "$db")
+    set_param "$db" ss_load.src "$hash"
+    say "$db built in $((SECONDS - t0)) s"
+}
+
+server_pid=""
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill_tree "$server_pid" TERM
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=""
+    fi
+}
+trap stop_server EXIT
+
+# run_load SRC DB LABEL: the server with the production settings, then one Locust run a step;
+# prints the figures, writes bench/out/load-<stamp>[-<label>].json
+run_load() {
+    local src=$1 db=$2 label=$3 conf="$OUT/odoo-load-$2.conf" prod="$OUT/odoo-load-$2-prod.conf"
+    local log="$OUT/load-server.log" stamp step_dir n
+    # Production settings (README "Deployment"): 4 workers and 1 cron thread on 2 cores,
+    # Odoo's documented limits, behind a reverse proxy (X-Forwarded-For trusted)
+    ROOT="$src" write_odoo_conf "$prod" "$DATA_DIR" "list_db = False" \
+        "workers = 4" "max_cron_threads = 1" "proxy_mode = True" \
+        "limit_time_cpu = 600" "limit_time_real = 1200" "limit_request = 8192" \
+        "limit_memory_soft = 629145600" "limit_memory_hard = 1677721600" \
+        "db_maxconn = 64" "http_port = $LOAD_PORT" "gevent_port = $((LOAD_PORT + 1))"
+    [ "$label" = current ] && [ -f "$log" ] && mv "$log" "$log.1"
+    [ "$label" != current ] && log="$OUT/load-server-$label.log"
+    rm -f "$log"
+    say "Odoo on :$LOAD_PORT (4 workers, proxy mode) against $db; log: $log"
+    # odoo-bin, not `python -m odoo`: the multi-worker server re-executes its own script
+    (cd "$src" && exec "$PY" "$(odoo_src)/odoo-bin" -c "$prod" -d "$db" --db-filter="^$db\$" \
+        --logfile="$log") &
+    server_pid=$!
+    local deadline=$((SECONDS + 120))
+    until curl -fs -o /dev/null "http://127.0.0.1:$LOAD_PORT/web/login"; do
+        kill -0 "$server_pid" 2>/dev/null || { tail -30 "$log" >&2; die "the server died"; }
+        [ $SECONDS -lt $deadline ] || die "the server did not answer in 120 s"
+        sleep 1
+    done
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+    step_dir="$OUT/load-$stamp"
+    mkdir -p "$step_dir"
+    psql -d "$db" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'ss_load.users'" \
+        > "$step_dir/users.json"
+    for n in $STEPS; do
+        say "Step: $n users for $STEP_TIME s ($label)"
+        "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \
+            --pg-data "$PGDATA_DIR" --out "$step_dir/sample-$n.json" &
+        local sampler=$!
+        LOAD_USERS_FILE="$step_dir/users.json" "$LOAD_VENV/bin/locust" \
+            -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
+            -u "$n" -r "$SPAWN_RATE" -t "${STEP_TIME}s" --stop-timeout 30 \
+            --csv "$step_dir/step-$n" --only-summary --loglevel WARNING \
+            > "$step_dir/locust-$n.log" 2>&1 || true  # failures are counted, not fatal
+        kill -INT "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+        "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" step --dir "$step_dir" --users "$n"
+    done
+    stop_server
+    local json="$OUT/load-$stamp.json"
+    [ "$label" != current ] && json="$OUT/load-$stamp-$label.json"
+    "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" summary --dir "$step_dir" \
+        --steps "$STEPS" --step-time "$STEP_TIME" --label "$label" --db "$db" \
+        --rev "$(cd "$src" && git rev-parse --short HEAD)" --out "$json"
+    LAST_JSON=$json
+}
+
+# The test cluster's data directory (pg.sh): its postmaster.pid names the processes to sample
+PGDATA_DIR="$LOCAL/pg-test/data"
+[ -f "$PGDATA_DIR/postmaster.pid" ] || die "no $PGDATA_DIR/postmaster.pid: where is the test cluster?"
+
+build_db "$ROOT" ss_load
+run_load "$ROOT" ss_load current
+current_json=$LAST_JSON
+"$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" compare --out-dir "$OUT" \
+    --current "$current_json" --previous-file "$ROOT/bench/load/previous.json"
+
+if [ -n "$BASELINE_REV" ]; then
+    rev=$(git -C "$ROOT" rev-parse --short "$BASELINE_REV") || die "unknown BASELINE_REV"
+    tree="$LOAD_DIR/rev-$rev"
+    if [ ! -d "$tree" ]; then
+        say "A worktree of $rev in $tree"
+        git -C "$ROOT" worktree add --detach "$tree" "$rev" >/dev/null
+    fi
+    build_db "$tree" "ss_load_$rev"
+    run_load "$tree" "ss_load_$rev" "rev-$rev"
+    "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" compare --out-dir "$OUT" \
+        --current "$current_json" --baseline "$LAST_JSON"
+fi
