@@ -10,14 +10,15 @@ by itself, every kind of request succeeds again within RECOVERY seconds and goes
 the users stay signed in (Odoo keeps the HTTP sessions on disk); every session whose save the
 client saw succeed is in the database, and a save that failed is either absent or whole.
 
-Observed (2 cores, other tests running; the test prints these figures as OBSERVED): the fast
-restart kept PostgreSQL away 0.4 s and failed 15 requests (the two saves held by the test's lock
-with an Odoo JSON error, psycopg2's "connection already closed" after "server closed the
-connection unexpectedly"; the others 503, one page 500); the 5 s stop failed about 470 requests,
-all 503 in under a second each. Every kind succeeded again from the first request after
-PostgreSQL answered, without restarting Odoo (its pool drops dead connections), and went on
-succeeding. No confirmed save was lost; no failed save was found in the database. The whole file
-takes about 110 s, the copy of the cluster included.
+Observed (2 cores, other tests running; the test prints these figures as OBSERVED, over three
+runs): the fast restart kept PostgreSQL away 0.4 s and failed 15 to 45 requests (the two saves
+held by the test's lock with an Odoo JSON error, psycopg2's "connection already closed" after
+"server closed the connection unexpectedly"; the others 503, now and then a page 500); the 5 s
+stop failed 440 to 1270 requests (the clients retry at once), all 503 within 2 s each. Every
+kind succeeded again from the first request after PostgreSQL answered, without restarting Odoo
+(its pool drops dead connections), and went on succeeding; the gevent process too. No confirmed
+save was lost; no failed save was found in the database. The file takes 100 to 135 s, the copy
+of the cluster included.
 
 The finding (fixed in social_secretariat/tools/db_outage.py): Odoo 18 took PostgreSQL out of
 reach for a database gone. It answered 404 Not Found to every page and call meanwhile, and a
@@ -263,6 +264,21 @@ def assert_whole(marker, rows):
     assert messages >= 1, f"session {session_id} has no creation note"
 
 
+def gevent_answers(server, timeout):
+    """The evented (gevent) process serves its login page, once it does (it starts after the
+    workers, seconds later on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            response = requests.get(f"{server['gevent_url']}/web/login", timeout=10)
+            if response.status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, "the evented (gevent) process does not answer"
+        time.sleep(0.5)
+
+
 def reload_backend(client, delay, out):
     """The backend (/odoo) reloaded `delay` seconds later, as a browser does: its answer."""
     time.sleep(delay)
@@ -301,6 +317,7 @@ def test_db_restart_under_load(cluster_copy, tagged_connections, tmp_path):  # n
             load.wait_recovered(started, 60)
             warm = load.since(started)
             assert all(r["outcome"] == "ok" for r in warm), summary(warm)
+            gevent_answers(server, 60)
 
             # 1. a fast restart with writes held in the middle of their transaction: the
             # test's lock makes every session INSERT wait, so two saves are surely in flight
@@ -358,8 +375,9 @@ def test_db_restart_under_load(cluster_copy, tagged_connections, tmp_path):  # n
         hit = [r for r in records if r["outcome"] == "clean" and r["start"] < timeline["restarted"]]
         assert len([r for r in hit if r["marker"]]) >= 2, report
 
-        # the evented (gevent) process answers again too
-        assert requests.get(f"{server['gevent_url']}/web/login", timeout=10).status_code == 200
+        # the evented (gevent) process, which answered before, answers again too (its login
+        # page reads the database)
+        gevent_answers(server, RECOVERY)
 
         # the backend reloaded while PostgreSQL was down: "try again later", not Odoo's
         # no-database answer (which signed the user out and sent her to the database selector)

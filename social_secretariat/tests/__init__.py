@@ -37,3 +37,4 @@ from . import test_user_timezone
 from . import test_referral_answers
 from . import test_portal_language
 from . import test_person_anonymise_contacts
+from . import test_db_outage

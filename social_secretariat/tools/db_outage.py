@@ -33,13 +33,11 @@ def _database_gone(dbname):
 
 
 def _list_dbs(force=False, host=None):
-    """`http.db_list`, which takes a server out of reach for one without databases: a visitor
-    who has no database in his session yet was answered Not Found."""
+    """`http.db_list` (called in requests only), which took a server out of reach for one
+    without databases: a visitor with no database in his session yet was answered Not Found."""
     try:
         dbs = odoo.service.db.list_dbs(force)
     except psycopg2.OperationalError as error:
-        if not http.request:
-            return []
         _logger.warning("Database server out of reach: %s", error)
         raise ServiceUnavailable(retry_after=5) from error
     return http.db_filter(dbs, host)
