@@ -37,7 +37,7 @@ from odoo_client import OdooClient
 
 from conftest import running_odoo
 
-LIMIT = 30  # --limit-time-real: a worker still busy after it is killed
+LIMIT = 30  # --limit-time-real: a worker still busy after this many seconds is killed
 CLIENT_TIMEOUT = LIMIT + 15  # longer than the limit: a hang shows as a hang
 RECOVERY = 30  # seconds after PostgreSQL answers again within which every kind succeeds
 STABLE = 4  # seconds of load that must then pass without a single failure
@@ -95,15 +95,15 @@ def _rpc(client, model, method, args, kwargs):
     return "ok", None, body["result"]
 
 
-def public_catalogue(client, _n):
+def public_catalogue(client, _marker):
     return _page(client, "/social/services", "/social/services")
 
 
-def citizen_portal(client, _n):
+def citizen_portal(client, _marker):
     return _page(client, "/my/social/appointments", "/my/social/appointments")
 
 
-def staff_sessions(client, _n):
+def staff_sessions(client, _marker):
     outcome, detail, result = _rpc(
         client,
         "social.listening.session",
@@ -116,7 +116,7 @@ def staff_sessions(client, _n):
     return outcome, detail
 
 
-def staff_persons(client, _n):
+def staff_persons(client, _marker):
     outcome, detail, result = _rpc(
         client,
         "social.person",
@@ -140,20 +140,21 @@ class Load:
         self.prefix = f"fault-restart {uuid.uuid4().hex[:8]}"
         self.threads = []
         self.kinds = []
+        self.writers = set()
 
     def add(self, kind, client, step):
         self.kinds.append(kind)
         self.threads.append(threading.Thread(target=self._loop, args=(kind, client, step)))
 
     def writer(self, kind, client, need_id):
-        def step(client, n):
-            marker = f"{self.prefix} {kind} {n}"
+        def step(client, marker):
             values = {"request": marker, "need_ids": [(6, 0, [need_id])], "channel": "phone"}
             outcome, detail, new_id = _rpc(
                 client, "social.listening.session", "create", [values], {}
             )
-            return outcome, detail, marker, new_id
+            return outcome, detail, new_id
 
+        self.writers.add(kind)
         self.add(kind, client, step)
 
     def _loop(self, kind, client, step):
@@ -161,13 +162,15 @@ class Load:
         while not self.stop.is_set():
             n += 1
             start = time.monotonic()
-            marker = new_id = None
+            # a write's marker is known before it is sent: one that failed in any way is
+            # looked for in the database too
+            marker = f"{self.prefix} {kind} {n}" if kind in self.writers else None
+            new_id = None
             try:
-                result = step(client, n)
-                if len(result) == 4:
-                    outcome, detail, marker, new_id = result
+                if marker:
+                    outcome, detail, new_id = step(client, marker)
                 else:
-                    outcome, detail = result
+                    outcome, detail = step(client, marker)
             except requests.Timeout:
                 outcome, detail = "unclean", "client timeout: the server hung"
             except requests.ConnectionError as error:
