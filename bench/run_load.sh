@@ -5,6 +5,7 @@
 #   STEPS="50 100 200 400"  concurrent users of each step, one Locust run a step
 #   STEP_TIME=180           seconds a step (the users are spawned within it, SPAWN_RATE/s)
 #   SPAWN_RATE=10           users started a second
+#   WARMUP=30               seconds of load before the steps, not measured (0: none)
 #   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
 #                           so); the addons are upgraded in it (-u) when their source changed
 #                           since. Without it the database is built again
@@ -19,6 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 STEPS="${STEPS:-50 100 200 400}"
 STEP_TIME="${STEP_TIME:-180}"
 SPAWN_RATE="${SPAWN_RATE:-10}"
+WARMUP="${WARMUP:-30}"
 REUSE="${REUSE:-0}"
 BASELINE_REV="${BASELINE_REV:-}"
 LOAD_PORT="${LOAD_PORT:-8079}"
@@ -30,6 +32,7 @@ for n in $STEPS; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "STEPS must be numbers of users, e.g. STEPS=\"10 20\" (got '$STEPS')"
 done
 [[ "$STEP_TIME" =~ ^[1-9][0-9]*$ ]] || die "STEP_TIME must be a number of seconds (got '$STEP_TIME')"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds (got '$WARMUP')"
 ! port_busy "$LOAD_PORT" || die "port $LOAD_PORT is taken: set LOAD_PORT to a free one"
 
 # Locust needs a newer gevent than Odoo's: its own venv, rebuilt when the requirements change
@@ -131,6 +134,15 @@ run_load() {
     mkdir -p "$step_dir"
     psql -d "$db" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'ss_load.users'" \
         > "$step_dir/users.json"
+    if [ "$WARMUP" -gt 0 ]; then
+        # each worker's first requests load the registry and compile the templates: not
+        # measured (a server in production has been up for hours)
+        say "Warm-up: 10 users for $WARMUP s (not measured)"
+        LOAD_USERS_FILE="$step_dir/users.json" "$LOAD_VENV/bin/locust" \
+            -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
+            -u 10 -r 10 -t "${WARMUP}s" --stop-timeout 10 --only-summary --loglevel ERROR \
+            > "$step_dir/locust-warmup.log" 2>&1 || true
+    fi
     for n in $STEPS; do
         say "Step: $n users for $STEP_TIME s ($label)"
         "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \

@@ -10,12 +10,12 @@ history (ss_seed history); once: the marker `ss_load.seed` says it ran.
   - 300 citizens with a portal login, each the user of one of those persons (ORM), and one
     password for them and the staff above (PASSWORD, one precomputed hash set with SQL: 330
     pbkdf2 runs would take minutes for nothing);
-  - ~3,000 appointments: ~2,000 over the past year (done, missed, cancelled) and ~1,000 in the
-    coming weeks, made by social.appointment.create as the booking does (calendar event,
-    busy rows); one free time in two of the coming weeks is left for the load's bookings;
-  - the observatory's aggregates counted again (the bulk SQL bypasses their triggers'
-    transactions' order only in time, not in content; the rebuild makes sure), then
-    VACUUM ANALYZE.
+  - ~2,300 appointments, made by social.appointment.create as the booking does (calendar
+    event, busy rows): 2,000 over the past year (done, missed, cancelled) and about half the
+    free times of the coming weeks (~300: the demo's desks open a few hours a week), the
+    other half left free for the load's bookings;
+  - the observatory's aggregates counted again (its triggers are off during the bulk SQL),
+    then VACUUM ANALYZE.
 
 The logins made here are written to the ir.config_parameter `ss_load.users` (JSON) for the
 load script: {"password", "citizens": [...], "staff": [...], "workers": [...]}.

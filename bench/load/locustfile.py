@@ -15,8 +15,8 @@ Four kinds of users, by weight (of the concurrent users):
                          sends a referral, looks at their referrals and contacts; think time
                          5-20 s (filling a form).
 
-Each simulated user comes from its own address (X-Forwarded-For; the server runs with
---proxy-mode, as behind the Ambito's reverse proxy), so the per-address limits apply to one
+Each simulated user comes from its own address (X-Forwarded-For with X-Forwarded-Host and
+-Proto, as the Ambito's reverse proxy sends them; the server runs with --proxy-mode), so the per-address limits apply to one
 person, as in production, and has its own session (cookies).
 
 Sign-in: citizens sign in here with a password (pbkdf2 on the server). In production they sign
@@ -38,7 +38,7 @@ import os
 import random
 import re
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -99,8 +99,11 @@ class OdooUser(FastHttpUser):
     def on_start(self):
         n = next(_ADDRESSES)
         # one address a simulated person (a private range, as the proxy would pass on)
+        # Odoo applies X-Forwarded-For only with X-Forwarded-Host (odoo/http.py, proxy_mode)
         self.headers = {
             "X-Forwarded-For": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}",
+            "X-Forwarded-Host": urlsplit(self.host).netloc,
+            "X-Forwarded-Proto": "http",
             "Accept-Language": "it-IT,it;q=0.9",
         }
         self.number = n
