@@ -119,11 +119,6 @@ def server(cluster_copy, sink, tmp_path_factory):  # noqa: F811 (the fixture imp
                 odoo.stop()
 
 
-@pytest.fixture
-def admin(server):
-    return server.client()
-
-
 def notify(copy):
     """Wake the cron worker, as Odoo's triggers do (it listens on the `postgres` database)."""
     try:
@@ -244,18 +239,22 @@ def table_lock(copy, table):
         conn.close()
 
 
-def worker_gone(server, pid):
-    """The master saw its worker die (and spawns another)."""
+def _stat(pid):
+    """(state, parent pid) of a process, None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1].startswith("Z")
+            fields = stat.read().rsplit(") ", 1)[1].split()
     except FileNotFoundError:
-        return True
+        return None
+    return fields[0], int(fields[1])
 
 
 def kill_cron_worker(copy, server, pid):
+    master = server.info["process"].pid
+    assert pid != master and _stat(pid)[1] == master, f"{pid} is no worker of the server"
     kill_worker(pid)
-    poll(copy, lambda: worker_gone(server, pid), f"worker {pid} to die")
+    # dead: a zombie until the master reaps it (and spawns another cron worker)
+    poll(copy, lambda: _stat(pid) is None or _stat(pid)[0] == "Z", f"worker {pid} to die")
 
 
 # ----------------------------------------------------------------------------------------
