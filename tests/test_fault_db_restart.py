@@ -26,6 +26,7 @@ member of staff who reloaded the backend (/odoo) then was signed out for good (t
 session saved, and a redirect to the database selector). Now it answers 503, the session kept.
 """
 
+import re
 import threading
 import time
 import uuid
@@ -42,6 +43,14 @@ CLIENT_TIMEOUT = LIMIT + 15  # longer than the limit: a hang shows as a hang
 RECOVERY = 30  # seconds after PostgreSQL answers again within which every kind succeeds
 STABLE = 4  # seconds of load that must then pass without a single failure
 WRITE_TABLE = "social_listening_session"
+# what the server logs, and only that, of the statements the restart cut off
+LOST_CONNECTION = (
+    "server closed the connection unexpectedly",
+    "connection already closed",
+    "terminating connection due to administrator command",
+    "the database system is shutting down",
+    "the database system is starting up",
+)
 
 
 def signed_in(server, login):
@@ -282,6 +291,18 @@ def gevent_answers(server, timeout):
         time.sleep(0.5)
 
 
+def unexpected_errors(log):
+    """The server's ERROR and CRITICAL entries (with their tracebacks) that are not a statement
+    cut off by the restart."""
+    entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ )", log.read_text())
+    return [
+        entry[:2000]
+        for entry in entries
+        if re.match(r"\S+ \S+ \d+ (ERROR|CRITICAL) ", entry)
+        and not any(cause in entry for cause in LOST_CONNECTION)
+    ]
+
+
 def reload_backend(client, delay, out):
     """The backend (/odoo) reloaded `delay` seconds later, as a browser does: its answer."""
     time.sleep(delay)
@@ -382,6 +403,9 @@ def test_db_restart_under_load(cluster_copy, tagged_connections, tmp_path):  # n
         # page reads the database)
         gevent_answers(server, RECOVERY)
 
+        # the server logged the statements the restart cut off, and nothing else went wrong
+        unexpected = unexpected_errors(log)
+        assert not unexpected, "\n".join(unexpected[:3])
         # the backend reloaded while PostgreSQL was down: "try again later", not Odoo's
         # no-database answer (which signed the user out and sent her to the database selector)
         assert reloaded["status"] == 503, reloaded
