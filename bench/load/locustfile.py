@@ -371,7 +371,13 @@ class Citizen(SignedIn):
                 "preferred_time": "any",
             },
         )
-        if answer is not None and answer.status_code not in (302, 303):
+        if answer is None or answer.status_code in (302, 303):
+            return
+        if 'aria-invalid="true"' not in answer.text:
+            # no field refused: the model refused the request, the citizen's daily limit of
+            # online requests (5 a day), answered in the form rather than with a 429
+            self.fire_failure("online desk: send (daily limit)", "expected 429 (in the form)")
+        else:
             self.fire_failure("online desk: send (refused)", "the form came back")
 
 
