@@ -3,7 +3,8 @@
 # Ambito of ~100k inhabitants (bench/README.md, "Load"). Figures printed, never asserted.
 #
 #   STEPS="50 100 200 400"  concurrent users of each step, one Locust run a step
-#   STEP_TIME=180           seconds a step (the users are spawned within it, SPAWN_RATE/s)
+#   STEP_TIME=180           seconds a step (the users are spawned within it, SPAWN_RATE/s;
+#                           the figures count from when all are spawned: --reset-stats)
 #   SPAWN_RATE=10           users started a second
 #   WARMUP=30               seconds of load before the steps, not measured (0: none)
 #   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
@@ -151,7 +152,7 @@ run_load() {
         LOAD_USERS_FILE="$step_dir/users.json" "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
             -u "$n" -r "$SPAWN_RATE" -t "${STEP_TIME}s" --stop-timeout 30 \
-            --csv "$step_dir/step-$n" --only-summary --loglevel WARNING \
+            --csv "$step_dir/step-$n" --reset-stats --only-summary --loglevel WARNING \
             > "$step_dir/locust-$n.log" 2>&1 || true  # failures are counted, not fatal
         kill -INT "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true

@@ -3,10 +3,11 @@
 Four kinds of users, by weight (of the concurrent users):
   - PublicVisitor  50 %  the public catalogue, a service's page, the privacy notice, the
                          sign-in page; think time 3-10 s between pages;
-  - Citizen        30 %  signs in with a password, looks at their appointments, books one by
+  - Citizen        30 %  a visit: signs in with a password, looks at their appointments, books one by
                          walking the booking pages (topic, desk, day, time, confirm), moves it
                          one time in two, cancels it, writes to the online desk one time in
-                         three; think time 3-10 s between pages (reading, choosing);
+                         three, signs out; the next visit signs in again; think time 3-10 s
+                         between pages (reading, choosing);
   - Staff          15 %  the back office over JSON-RPC as the web client calls it: the
                          sessions, persons and referrals lists, a person's and a session's
                          form, a contact recorded with its needs; think time 5-20 s between
@@ -268,6 +269,11 @@ class Citizen(SignedIn):
             self.online_request()
         self.pause()
         self.get("/my/social/requests", "my requests")
+        self.pause()
+        # a visit ends with signing out and the next one signs in again: citizens come and
+        # go, so a step's sign-ins are a steady rate (one a visit), not only its spawn
+        if self.get("/web/session/logout", "sign out") is not None:
+            self.signed_in = False
 
     def book(self):
         topics = self.get("/social/book", "book: topics")
