@@ -149,7 +149,8 @@ run_load() {
         "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \
             --pg-data "$PGDATA_DIR" --out "$step_dir/sample-$n.json" &
         local sampler=$!
-        LOAD_USERS_FILE="$step_dir/users.json" "$LOAD_VENV/bin/locust" \
+        LOAD_USERS_FILE="$step_dir/users.json" LOAD_TIMES_FILE="$step_dir/times-$n.json" \
+            "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
             -u "$n" -r "$SPAWN_RATE" -t "${STEP_TIME}s" --stop-timeout 30 \
             --csv "$step_dir/step-$n" --reset-stats --only-summary --loglevel WARNING \

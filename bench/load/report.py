@@ -6,17 +6,21 @@ sampler's JSON of each step:
   report.py compare --current F ...      the previous run (or a baseline) beside this one
 
 Failures are split: "expected" (409: the time was just taken, 429: a rate limit; see
-locustfile.py) and the others, the real errors. The capacity is the largest step whose
-overall p95 is at most P95_LIMIT_MS with no real error."""
+locustfile.py) and the others, the real errors. The capacity is the largest step whose p95
+without the password sign-in is at most P95_LIMIT_MS with no real error: that sign-in stands
+in for SPID/CIE (pbkdf2 with 600,000 rounds, over half a second of a core by itself), and
+its own p95 is printed beside."""
 
 import argparse
 import csv
 import glob
 import json
+import math
 import os
 import re
 
 P95_LIMIT_MS = 500
+SIGN_IN = {"sign in"}
 EXPECTED = re.compile(r"expected (409|429)")
 
 
@@ -25,6 +29,26 @@ def number(value):
         return float(value)
     except (TypeError, ValueError):
         return 0.0
+
+
+def percentile(values, share):
+    """The nearest-rank percentile of a list of numbers (0 for none)."""
+    if not values:
+        return 0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered), math.ceil(share * len(ordered))) - 1)]
+
+
+def without_sign_in(directory, users):
+    """(p95 of every request but the sign-in, p95 of the sign-in), from the step's times."""
+    path = os.path.join(directory, f"times-{users}.json")
+    if not os.path.exists(path):
+        return None, None
+    with open(path) as handle:
+        times = json.load(handle)
+    pages = [ms for name, ms in times if name not in SIGN_IN]
+    signs = [ms for name, ms in times if name in SIGN_IN]
+    return percentile(pages, 0.95), percentile(signs, 0.95)
 
 
 def read_step(directory, users):
@@ -55,6 +79,7 @@ def read_step(directory, users):
     total = actions.pop("Aggregated")
     total["expected"] = sum(a["expected"] for a in actions.values())
     total["unexpected"] = sum(a["unexpected"] for a in actions.values())
+    total["p95_pages_ms"], total["p95_sign_in_ms"] = without_sign_in(directory, users)
     sample_file = os.path.join(directory, f"sample-{users}.json")
     resources = {}
     if os.path.exists(sample_file):
@@ -98,11 +123,17 @@ def cmd_step(args):
     print_step(step)
 
 
+def judged_p95(total):
+    """The p95 the capacity is judged on: without the sign-in when the times were kept."""
+    pages = total.get("p95_pages_ms")
+    return total["p95_ms"] if pages is None else pages
+
+
 def capacity(steps):
     ok = [
         s["users"]
         for s in steps
-        if s["total"]["p95_ms"] <= P95_LIMIT_MS and s["total"]["unexpected"] == 0
+        if judged_p95(s["total"]) <= P95_LIMIT_MS and s["total"]["unexpected"] == 0
     ]
     return max(ok) if ok else None
 
@@ -129,7 +160,9 @@ def cmd_summary(args):
     for s in steps:
         t, r = s["total"], s["resources"]
         print(
-            f"  {s['users']:>5} users  p95 {t['p95_ms']:>6.0f} ms  {t['rps']:>6.1f} req/s  "
+            f"  {s['users']:>5} users  p95 {t['p95_ms']:>6.0f} ms, without sign-in "
+            f"{judged_p95(t):>5.0f} ms, sign-in {t.get('p95_sign_in_ms') or 0:>5.0f} ms  "
+            f"{t['rps']:>6.1f} req/s  "
             f"errors {t['unexpected']}  expected 409/429 {t['expected']}  "
             f"Odoo CPU {r.get('odoo', {}).get('cpu_avg', 0):.0f} %  "
             f"PostgreSQL CPU {r.get('postgres', {}).get('cpu_avg', 0):.0f} %"
@@ -138,7 +171,7 @@ def cmd_summary(args):
     print(
         f"  Capacity of one 2-core server: "
         f"{f'{cap} concurrent users' if cap else 'below the smallest step'} "
-        f"(the largest step with p95 <= {P95_LIMIT_MS} ms and no real error)"
+        f"(the largest step with p95 without sign-in <= {P95_LIMIT_MS} ms and no real error)"
     )
     print(f"  Figures: {args.out}")
 
@@ -151,6 +184,7 @@ def side_by_side(current, other, title):
     print(
         f"\n  {title}: {os.path.basename(other)} ({old.get('rev')}) -> this run ({new.get('rev')})"
     )
+    print("  (p95: without the sign-in when both runs kept their times)")
     print(
         f"  {'users':>5}  {'p95 before':>10} {'p95 now':>8}  {'req/s before':>12} {'now':>6}  "
         f"{'errors before':>13} {'now':>4}"
@@ -160,12 +194,12 @@ def side_by_side(current, other, title):
         t, b = s["total"], before.get(s["users"])
         if b:
             print(
-                f"  {s['users']:>5}  {b['p95_ms']:>10.0f} {t['p95_ms']:>8.0f}  {b['rps']:>12.1f} "
+                f"  {s['users']:>5}  {judged_p95(b):>10.0f} {judged_p95(t):>8.0f}  {b['rps']:>12.1f} "
                 f"{t['rps']:>6.1f}  {b['unexpected']:>13} {t['unexpected']:>4}"
             )
         else:
             print(
-                f"  {s['users']:>5}  {'-':>10} {t['p95_ms']:>8.0f}  {'-':>12} {t['rps']:>6.1f}  "
+                f"  {s['users']:>5}  {'-':>10} {judged_p95(t):>8.0f}  {'-':>12} {t['rps']:>6.1f}  "
                 f"{'-':>13} {t['unexpected']:>4}"
             )
     print(f"  capacity: {old.get('capacity_users')} -> {new.get('capacity_users')} users")
