@@ -13,6 +13,8 @@
 #   BASELINE_REV=<git rev>  also run the same load against that revision's addons (a git
 #                           worktree under .local/loadtest/, its own database ss_load_<rev>)
 #                           and print both side by side
+#   BASELINE_DB=ss_load     run the baseline on that database instead of building one: only
+#                           when the revision's models are the current ones (same fields)
 #   LOAD_PORT=8079          the server's port
 #
 # Results: bench/out/load-<UTC timestamp>.json, the server's log bench/out/load-server.log.
@@ -24,6 +26,7 @@ SPAWN_RATE="${SPAWN_RATE:-10}"
 WARMUP="${WARMUP:-30}"
 REUSE="${REUSE:-0}"
 BASELINE_REV="${BASELINE_REV:-}"
+BASELINE_DB="${BASELINE_DB:-}"
 LOAD_PORT="${LOAD_PORT:-8079}"
 LOAD_DIR="$LOCAL/loadtest"
 LOAD_VENV="$LOAD_DIR/venv"
@@ -185,8 +188,17 @@ if [ -n "$BASELINE_REV" ]; then
         say "A worktree of $rev in $tree"
         git -C "$ROOT" worktree add --detach "$tree" "$rev" >/dev/null
     fi
-    build_db "$tree" "ss_load_$rev"
-    run_load "$tree" "ss_load_$rev" "rev-$rev"
+    if [ -n "$BASELINE_DB" ]; then
+        # that revision's code on an existing database: only when its models are the same
+        # (no field added or removed since), which saves building a second database
+        db_exists "$BASELINE_DB" || die "BASELINE_DB=$BASELINE_DB does not exist"
+        ROOT="$tree" write_odoo_conf "$OUT/odoo-load-$BASELINE_DB.conf" "$DATA_DIR" \
+            "list_db = False" "max_cron_threads = 0"
+        run_load "$tree" "$BASELINE_DB" "rev-$rev"
+    else
+        build_db "$tree" "ss_load_$rev"
+        run_load "$tree" "ss_load_$rev" "rev-$rev"
+    fi
     "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" compare --out-dir "$OUT" \
         --current "$current_json" --baseline "$LAST_JSON"
 fi
