@@ -3,9 +3,11 @@
 # Ambito of ~100k inhabitants (bench/README.md, "Load"). Figures printed, never asserted.
 #
 #   STEPS="50 100 200 400"  concurrent users of each step, one Locust run a step
-#   STEP_TIME=180           seconds a step (the users are spawned within it, SPAWN_RATE/s;
-#                           the figures count from when all are spawned: --reset-stats)
-#   SPAWN_RATE=10           users started a second
+#   STEP_TIME=120           seconds measured a step, once its users are all spawned
+#                           (SPAWN_RATE a second) and SETTLE seconds more have passed
+#   SPAWN_RATE=5            users started a second
+#   SETTLE=30               seconds after the spawn before the figures count: each user
+#                           signs in as it starts, and that queue is not a real morning
 #   WARMUP=30               seconds of load before the steps, not measured (0: none)
 #   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
 #                           so); the addons are upgraded in it (-u) when their source changed
@@ -21,8 +23,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 STEPS="${STEPS:-50 100 200 400}"
-STEP_TIME="${STEP_TIME:-180}"
-SPAWN_RATE="${SPAWN_RATE:-10}"
+STEP_TIME="${STEP_TIME:-120}"
+SPAWN_RATE="${SPAWN_RATE:-5}"
+SETTLE="${SETTLE:-30}"
 WARMUP="${WARMUP:-30}"
 REUSE="${REUSE:-0}"
 BASELINE_REV="${BASELINE_REV:-}"
@@ -37,6 +40,8 @@ for n in $STEPS; do
 done
 [[ "$STEP_TIME" =~ ^[1-9][0-9]*$ ]] || die "STEP_TIME must be a number of seconds (got '$STEP_TIME')"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds (got '$WARMUP')"
+[[ "$SETTLE" =~ ^[0-9]+$ ]] || die "SETTLE must be a number of seconds (got '$SETTLE')"
+[[ "$SPAWN_RATE" =~ ^[1-9][0-9]*$ ]] || die "SPAWN_RATE must be a number of users a second (got '$SPAWN_RATE')"
 ! port_busy "$LOAD_PORT" || die "port $LOAD_PORT is taken: set LOAD_PORT to a free one"
 
 # Locust needs a newer gevent than Odoo's: its own venv, rebuilt when the requirements change
@@ -107,6 +112,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# step_run_time N: a step's whole run: the spawn of N users, SETTLE, then STEP_TIME measured
+step_run_time() {
+    echo $(( ($1 + SPAWN_RATE - 1) / SPAWN_RATE + SETTLE + STEP_TIME ))
+}
+
 # run_load SRC DB LABEL: the server with the production settings, then one Locust run a step;
 # prints the figures, writes bench/out/load-<stamp>[-<label>].json
 run_load() {
@@ -148,15 +158,16 @@ run_load() {
             > "$step_dir/locust-warmup.log" 2>&1 || true
     fi
     for n in $STEPS; do
-        say "Step: $n users for $STEP_TIME s ($label)"
+        say "Step: $n users, measured $STEP_TIME s once spawned and settled ($label)"
         "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \
             --pg-data "$PGDATA_DIR" --out "$step_dir/sample-$n.json" &
         local sampler=$!
         LOAD_USERS_FILE="$step_dir/users.json" LOAD_TIMES_FILE="$step_dir/times-$n.json" \
+            LOAD_SETTLE="$SETTLE" \
             "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
-            -u "$n" -r "$SPAWN_RATE" -t "${STEP_TIME}s" --stop-timeout 30 \
-            --csv "$step_dir/step-$n" --reset-stats --only-summary --loglevel WARNING \
+            -u "$n" -r "$SPAWN_RATE" -t "$(step_run_time "$n")s" --stop-timeout 30 \
+            --csv "$step_dir/step-$n" --only-summary --loglevel WARNING \
             > "$step_dir/locust-$n.log" 2>&1 || true  # failures are counted, not fatal
         kill -INT "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
