@@ -8,6 +8,8 @@
 #   SPAWN_RATE=5            users started a second
 #   SETTLE=30               seconds after the spawn before the figures count: each user
 #                           signs in as it starts, and that queue is not a real morning
+#   SIGN_OUT_SHARE=0.25     the share of a citizen's visits that end by signing out (the
+#                           next visit signs in again); 1: a sign-in every visit
 #   WARMUP=30               seconds of load before the steps, not measured (0: none)
 #   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
 #                           so); the addons are upgraded in it (-u) when their source changed
@@ -26,6 +28,7 @@ STEPS="${STEPS:-50 100 200 400}"
 STEP_TIME="${STEP_TIME:-120}"
 SPAWN_RATE="${SPAWN_RATE:-5}"
 SETTLE="${SETTLE:-30}"
+SIGN_OUT_SHARE="${SIGN_OUT_SHARE:-0.25}"
 WARMUP="${WARMUP:-30}"
 REUSE="${REUSE:-0}"
 BASELINE_REV="${BASELINE_REV:-}"
@@ -158,12 +161,12 @@ run_load() {
             > "$step_dir/locust-warmup.log" 2>&1 || true
     fi
     for n in $STEPS; do
-        say "Step: $n users, measured $STEP_TIME s once spawned and settled ($label)"
+        say "Step: $n users, measured $STEP_TIME s once spawned and settled, sign-out share $SIGN_OUT_SHARE ($label)"
         "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \
             --pg-data "$PGDATA_DIR" --out "$step_dir/sample-$n.json" &
         local sampler=$!
         LOAD_USERS_FILE="$step_dir/users.json" LOAD_TIMES_FILE="$step_dir/times-$n.json" \
-            LOAD_SETTLE="$SETTLE" \
+            LOAD_SETTLE="$SETTLE" LOAD_SIGN_OUT_SHARE="$SIGN_OUT_SHARE" \
             "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
             -u "$n" -r "$SPAWN_RATE" -t "$(step_run_time "$n")s" --stop-timeout 30 \

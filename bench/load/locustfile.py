@@ -3,10 +3,12 @@
 Four kinds of users, by weight (of the concurrent users):
   - PublicVisitor  50 %  the public catalogue, a service's page, the privacy notice, the
                          sign-in page; think time 3-10 s between pages;
-  - Citizen        30 %  a visit: signs in with a password, looks at their appointments, books one by
+  - Citizen        30 %  a visit: signs in with a password (when not signed in), looks at their
+                         appointments, books one by
                          walking the booking pages (topic, desk, day, time, confirm), moves it
                          one time in two, cancels it, writes to the online desk one time in
-                         three, signs out; the next visit signs in again; think time 3-10 s
+                         three; one visit in four (SIGN_OUT_SHARE) ends by signing out and the
+                         next signs in again; think time 3-10 s
                          between pages (reading, choosing);
   - Staff          15 %  the back office over JSON-RPC as the web client calls it: the
                          sessions, persons and referrals lists, a person's and a session's
@@ -80,6 +82,9 @@ _TIMES = []
 # the spawn; a real morning's users arrive spread out, so the queue left by the spawn is not
 # measured. The sign-ins of the citizens' later visits are.
 SETTLE = float(os.environ.get("LOAD_SETTLE", "30"))
+# The share of a citizen's visits that end with signing out (the next visit signs in again):
+# 1 is a sign-in a visit, the worst case; by default one visit in four
+SIGN_OUT_SHARE = float(os.environ.get("LOAD_SIGN_OUT_SHARE", "0.25"))
 _ENV = {}
 
 
@@ -315,10 +320,12 @@ class Citizen(SignedIn):
         self.pause()
         self.get("/my/social/requests", "my requests")
         self.pause()
-        # a visit ends with signing out and the next one signs in again: citizens come and
-        # go, so a step's sign-ins are a steady rate (one a visit), not only its spawn
-        if self.get("/web/session/logout", "sign out") is not None:
-            self.signed_in = False
+        # some visits end with signing out, and the next one signs in again (a shared
+        # computer, a session expired); the others keep the session, as a citizen's browser
+        # does for days (Odoo's session lifetime): SIGN_OUT_SHARE of the visits
+        if random.random() < SIGN_OUT_SHARE:
+            if self.get("/web/session/logout", "sign out") is not None:
+                self.signed_in = False
 
     def book(self):
         topics = self.get("/social/book", "book: topics")
