@@ -118,6 +118,15 @@ def _write_times(**_kwargs):
             json.dump(_TIMES, handle)
 
 
+def first_words(response):
+    """The start of an error's answer, on one line (no answer: the connection failed)."""
+    try:
+        text = response.text or ""
+    except Exception:  # a broken answer (the connection failed) has no text to show
+        return "no answer"
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())[:100] or "no answer"
+
+
 class Unexpected(Exception):
     pass
 
@@ -179,7 +188,7 @@ class OdooUser(FastHttpUser):
                 response.failure(f"expected {status}")
                 return None
             if not 200 <= status < 400:
-                response.failure(f"HTTP {status}")
+                response.failure(f"HTTP {status}: {first_words(response)}")
                 return None
             if expect and expect not in (response.text or ""):
                 response.failure(f"no {expect!r} in the page")
@@ -477,7 +486,8 @@ class Staff(SignedIn):
                 response.failure(f"expected {response.status_code}")
                 return None
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                # the answer's first words: what Odoo refused (a 400 says why)
+                response.failure(f"HTTP {response.status_code}: {first_words(response)}")
                 return None
             try:
                 body = response.json()
