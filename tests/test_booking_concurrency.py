@@ -2,7 +2,6 @@
 exactly one gets the appointment, the nine others are told that the time has just been taken,
 and the database holds one appointment for that time and operator."""
 
-import html
 import re
 import threading
 import uuid
@@ -11,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from odoo_client import OdooClient
+from pages import hidden, hrefs, xmlid
 
 from conftest import running_odoo
 
@@ -31,26 +31,6 @@ def as_user(server, login):
     client = OdooClient(server["url"], server["db"])
     client.login(login, login)
     return client
-
-
-def hrefs(response, prefix):
-    found = re.findall(r'href="(%s[^"]*)"' % re.escape(prefix), response.text)
-    return [html.unescape(link) for link in found]
-
-
-def hidden(response, name):
-    match = re.search(r'name="%s"\s+value="([^"]*)"' % re.escape(name), response.text)
-    assert match, f"no field {name} in {response.url}"
-    return html.unescape(match.group(1))
-
-
-def xmlid(admin, module, name):
-    return admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        ["res_id"],
-    )[0]["res_id"]
 
 
 def test_ten_citizens_one_slot(server4):

@@ -20,6 +20,7 @@ import pytest
 import requests
 from faults import APP_NAME, NO_PRELOAD, backends, cluster_copy, kill_worker  # noqa: F401
 from odoo_client import OdooClient
+from pages import hidden, hrefs, xmlid
 
 from conftest import running_odoo
 
@@ -183,26 +184,6 @@ def killed_in_flight(server, copy, lock_sql, send, waits_on):
 # ------------------------------------------------------------
 # Booking from the portal
 # ------------------------------------------------------------
-
-
-def hrefs(response, prefix):
-    found = re.findall(r'href="(%s[^"]*)"' % re.escape(prefix), response.text)
-    return [html.unescape(link) for link in found]
-
-
-def hidden(response, name):
-    match = re.search(r'name="%s"\s+value="([^"]*)"' % re.escape(name), response.text)
-    assert match, f"no field {name} in {response.url}"
-    return html.unescape(match.group(1))
-
-
-def xmlid(admin, module, name):
-    return admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        ["res_id"],
-    )[0]["res_id"]
 
 
 @pytest.fixture(scope="module")
