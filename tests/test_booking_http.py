@@ -3,7 +3,6 @@ are walked by following the links of the pages, every crafted request is refused
 and another portal user sees nothing of his appointments. Dates come from the pages, never
 from the calendar of the day the test was written."""
 
-import html
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -12,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from odoo_client import OdooClient, RPCError
+from pages import hidden, hrefs
 
 DT = "%Y-%m-%d %H:%M:%S"
 
@@ -20,18 +20,6 @@ def as_user(server, login, password=None):
     client = OdooClient(server["url"], server["db"])
     client.login(login, password or login)
     return client
-
-
-def hrefs(response, prefix):
-    """The links of the page that start with `prefix`, unescaped, in page order."""
-    found = re.findall(r'href="(%s[^"]*)"' % re.escape(prefix), response.text)
-    return [html.unescape(link) for link in found]
-
-
-def hidden(response, name):
-    match = re.search(r'name="%s"\s+value="([^"]*)"' % re.escape(name), response.text)
-    assert match, f"no field {name} in {response.url}"
-    return html.unescape(match.group(1))
 
 
 def param(link, name):

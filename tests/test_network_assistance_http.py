@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from odoo_client import OdooClient, RPCError
+from pages import xmlid
 
 MODEL = "social.digital.assistance"
 
@@ -17,15 +18,6 @@ def as_user(server, login, password=None):
     client.login(login, password or login)
     assert client.session_info()["uid"], f"{login} could not log in"
     return client
-
-
-def xmlid(admin, module, name):
-    return admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        ["res_id"],
-    )[0]["res_id"]
 
 
 def assert_refused(call, name="odoo.exceptions.AccessError"):
