@@ -10,6 +10,9 @@
 #                           signs in as it starts, and that queue is not a real morning
 #   SIGN_OUT_SHARE=0.25     the share of a citizen's visits that end by signing out (the
 #                           next visit signs in again); 1: a sign-in every visit
+#   SIGN_IN=spid            how citizens sign in: spid, through a real OpenID Connect provider
+#                           playing the national gateway (tests/oidc/provider.mjs, as in
+#                           production), or password (pbkdf2 on the server: the worst case)
 #   WARMUP=30               seconds of load before the steps, not measured (0: none)
 #   REUSE=1                 keep ss_load when it was built and enlarged (a marker inside says
 #                           so); the addons are upgraded in it (-u) when their source changed
@@ -29,6 +32,7 @@ STEP_TIME="${STEP_TIME:-120}"
 SPAWN_RATE="${SPAWN_RATE:-5}"
 SETTLE="${SETTLE:-30}"
 SIGN_OUT_SHARE="${SIGN_OUT_SHARE:-0.25}"
+SIGN_IN="${SIGN_IN:-spid}"
 WARMUP="${WARMUP:-30}"
 REUSE="${REUSE:-0}"
 BASELINE_REV="${BASELINE_REV:-}"
@@ -45,6 +49,14 @@ done
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds (got '$WARMUP')"
 [[ "$SETTLE" =~ ^[0-9]+$ ]] || die "SETTLE must be a number of seconds (got '$SETTLE')"
 [[ "$SPAWN_RATE" =~ ^[1-9][0-9]*$ ]] || die "SPAWN_RATE must be a number of users a second (got '$SPAWN_RATE')"
+case "$SIGN_IN" in
+    spid)
+        command -v node >/dev/null && [ -f "$ROOT/node_modules/oidc-provider/package.json" ] \
+            || die "SIGN_IN=spid needs node and node_modules/oidc-provider: run make setup (or SIGN_IN=password)"
+        ! port_busy "$((LOAD_PORT + 2))" || die "port $((LOAD_PORT + 2)) (the SPID provider's) is taken: set LOAD_PORT" ;;
+    password) ;;
+    *) die "SIGN_IN must be spid or password (got '$SIGN_IN')" ;;
+esac
 ! port_busy "$LOAD_PORT" || die "port $LOAD_PORT is taken: set LOAD_PORT to a free one"
 
 # Locust needs a newer gevent than Odoo's: its own venv, rebuilt when the requirements change
@@ -106,14 +118,40 @@ build_db() {
 }
 
 server_pid=""
+provider_pid=""
 stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill_tree "$server_pid" TERM
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
+    local pid
+    for pid in "$server_pid" "$provider_pid"; do
+        if [ -n "$pid" ]; then
+            kill_tree "$pid" TERM
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    server_pid=""
+    provider_pid=""
 }
 trap stop_server EXIT
+
+# start_provider SRC DB DIR: the SPID provider (a real OpenID Connect provider, the identity
+# tests' own) on LOAD_PORT+2, registered in DB as the Ambito's SPID provider; its
+# configuration, with each citizen's identity, in DIR/spid.json for the locustfile
+start_provider() {
+    local src=$1 db=$2 dir=$3 port=$((LOAD_PORT + 2))
+    local issuer="http://127.0.0.1:$port"
+    (cd "$src" && PYTHONPATH="$ROOT:$src" "$PY" "$ROOT/bench/load/spid.py" \
+        -c "$OUT/odoo-load-$db.conf" -d "$db" --issuer "$issuer" --port "$port" \
+        --redirect-uri "http://127.0.0.1:$LOAD_PORT/auth_oauth/signin" --out "$dir/spid.json") \
+        || die "registering the SPID provider in $db failed"
+    node "$ROOT/tests/oidc/provider.mjs" "$dir/spid.json" > "$dir/spid-provider.log" 2>&1 &
+    provider_pid=$!
+    local deadline=$((SECONDS + 30))
+    until curl -fs -o /dev/null "$issuer/.well-known/openid-configuration"; do
+        kill -0 "$provider_pid" 2>/dev/null || { cat "$dir/spid-provider.log" >&2; die "the SPID provider died"; }
+        [ $SECONDS -lt $deadline ] || die "the SPID provider did not answer in 30 s"
+        sleep 0.5
+    done
+    say "SPID provider on :$port (bench/load/spid.py, tests/oidc/provider.mjs)"
+}
 
 # step_run_time N: a step's whole run: the spawn of N users, SETTLE, then STEP_TIME measured
 step_run_time() {
@@ -135,6 +173,14 @@ run_load() {
     [ "$label" = current ] && [ -f "$log" ] && mv "$log" "$log.1"
     [ "$label" != current ] && log="$OUT/load-server-$label.log"
     rm -f "$log"
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+    step_dir="$OUT/load-$stamp"
+    mkdir -p "$step_dir"
+    local spid_file=""
+    if [ "$SIGN_IN" = spid ]; then
+        start_provider "$src" "$db" "$step_dir"
+        spid_file="$step_dir/spid.json"
+    fi
     say "Odoo on :$LOAD_PORT (4 workers, proxy mode) against $db; log: $log"
     # odoo-bin, not `python -m odoo`: the multi-worker server re-executes its own script
     (cd "$src" && exec "$PY" "$(odoo_src)/odoo-bin" -c "$prod" -d "$db" --db-filter="^$db\$" \
@@ -146,26 +192,25 @@ run_load() {
         [ $SECONDS -lt $deadline ] || die "the server did not answer in 120 s"
         sleep 1
     done
-    stamp=$(date -u +%Y%m%dT%H%M%SZ)
-    step_dir="$OUT/load-$stamp"
-    mkdir -p "$step_dir"
     psql -d "$db" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'ss_load.users'" \
         > "$step_dir/users.json"
     if [ "$WARMUP" -gt 0 ]; then
         # each worker's first requests load the registry and compile the templates: not
         # measured (a server in production has been up for hours)
         say "Warm-up: 10 users for $WARMUP s (not measured)"
-        LOAD_USERS_FILE="$step_dir/users.json" "$LOAD_VENV/bin/locust" \
+        LOAD_USERS_FILE="$step_dir/users.json" LOAD_SPID_FILE="$spid_file" \
+            "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
             -u 10 -r 10 -t "${WARMUP}s" --stop-timeout 10 --only-summary --loglevel ERROR \
             > "$step_dir/locust-warmup.log" 2>&1 || true
     fi
     for n in $STEPS; do
-        say "Step: $n users, measured $STEP_TIME s once spawned and settled, sign-out share $SIGN_OUT_SHARE ($label)"
+        say "Step: $n users, measured $STEP_TIME s once spawned and settled, sign-in $SIGN_IN, sign-out share $SIGN_OUT_SHARE ($label)"
         "$LOAD_VENV/bin/python" "$ROOT/bench/load/sample.py" --server-pid "$server_pid" \
             --pg-data "$PGDATA_DIR" --out "$step_dir/sample-$n.json" &
         local sampler=$!
         LOAD_USERS_FILE="$step_dir/users.json" LOAD_TIMES_FILE="$step_dir/times-$n.json" \
+            LOAD_SPID_FILE="$spid_file" \
             LOAD_SETTLE="$SETTLE" LOAD_SIGN_OUT_SHARE="$SIGN_OUT_SHARE" \
             "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/load/locustfile.py" --headless --host "http://127.0.0.1:$LOAD_PORT" \
@@ -174,7 +219,8 @@ run_load() {
             > "$step_dir/locust-$n.log" 2>&1 || true  # failures are counted, not fatal
         kill -INT "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
-        "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" step --dir "$step_dir" --users "$n"
+        "$LOAD_VENV/bin/python" "$ROOT/bench/load/report.py" step --dir "$step_dir" --users "$n" \
+            --sign-in "$SIGN_IN"
     done
     stop_server
     local json="$OUT/load-$stamp.json"

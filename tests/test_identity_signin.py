@@ -1,6 +1,7 @@
 """Citizens sign in with SPID/CIE (issue 13): a real OpenID Connect provider on 127.0.0.1
 (the npm oidc-provider), the real Odoo server, and Chromium clicking "Entra con SPID"."""
 
+import psycopg2
 import pytest
 from chromium import chromium
 from odoo_client import OdooClient, RPCError
@@ -197,6 +198,32 @@ def test_replayed_code_is_refused(gateway, odoo_server, browser):
     with browser.page() as page:
         page.goto(url)
         assert_refused(page, "token")
+
+
+def _cache_signals(db):
+    """Odoo's signal to every worker that the caches must be cleared (a sequence)."""
+    with psycopg2.connect(dbname=db) as conn, conn.cursor() as cr:
+        cr.execute("SELECT last_value FROM base_cache_signaling_default")
+        return cr.fetchone()[0]
+
+
+def test_signing_in_again_leaves_the_caches(gateway, odoo_server):
+    """A citizen signing in again with SPID opens a session, as the first time, without
+    clearing every worker's caches (Odoo's auth_oauth writes the provider's access token,
+    part of the session token, at each sign-in: each sign-in cleared them all)."""
+    first = OdooClient(odoo_server["url"], odoo_server["db"])
+    response = first.get(callback_url(first, "mario").replace(odoo_server["url"], ""))
+    assert response.url.endswith("/my/social/appointments"), response.url
+    before = _cache_signals(odoo_server["db"])
+    again = OdooClient(odoo_server["url"], odoo_server["db"])
+    response = again.get(callback_url(again, "mario").replace(odoo_server["url"], ""))
+    assert response.url.endswith("/my/social/appointments"), response.url
+    assert again.session_info()["username"] == "cittadino"
+    assert _cache_signals(odoo_server["db"]) == before
+    # like a password, signing in again does not end the first session; signing out does
+    assert first.session_info()["username"] == "cittadino"
+    first.get("/web/session/logout")
+    assert again.session_info()["username"] == "cittadino"
 
 
 def test_tampered_code_is_refused(gateway, odoo_server, browser):

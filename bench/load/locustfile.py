@@ -41,7 +41,7 @@ import os
 import random
 import re
 from datetime import datetime, timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import gevent
 from locust import between, events, task
@@ -50,6 +50,12 @@ from locust.contrib.fasthttp import FastHttpUser
 with open(os.environ["LOAD_USERS_FILE"]) as _users:
     USERS = json.load(_users)
 PASSWORD = USERS["password"]
+# The SPID sign-in (bench/load/spid.py): the provider's configuration, with the identity of
+# each citizen's login; without it the citizens sign in with the password
+SPID = None
+if os.environ.get("LOAD_SPID_FILE"):
+    with open(os.environ["LOAD_SPID_FILE"]) as _spid:
+        SPID = json.load(_spid)
 PARTNERS = [
     "partner",
     "caritas.segrate2",
@@ -287,8 +293,55 @@ class SignedIn(OdooUser):
 class Citizen(SignedIn):
     weight = 30
     wait_time = between(3, 10)
-    logins = USERS["citizens"]
+    logins = sorted(SPID["logins"]) if SPID else USERS["citizens"]
     password = PASSWORD
+
+    def login(self, login, password):
+        if not SPID:
+            return super().login(login, password)
+        return self.spid_login(SPID["logins"][login])
+
+    def spid_login(self, identity):
+        """As a citizen's browser: "Entra con SPID" on the sign-in page, the identity chosen at
+        the provider (the national gateway), back to Odoo with the code, which Odoo exchanges
+        for the id_token at the provider. The provider's pages are named "SPID: provider"."""
+        page = self.get("/web/login", "sign-in page", expect="data-social-kind")
+        link = page and (
+            re.search(r'data-social-kind="spid"[^>]*href="([^"]+)"', page.text)
+            or re.search(r'href="([^"]+)"[^>]*data-social-kind="spid"', page.text)
+        )
+        if not link:
+            self.fire_failure("sign in (SPID)", "no SPID button on the sign-in page")
+            return False
+        url = html.unescape(link.group(1))
+        # the provider's redirects, followed by hand up to Odoo's callback: its login page
+        # (an interaction) on the way, where the citizen chooses the identity
+        for _hop in range(8):
+            if "/auth_oauth/signin" in url:
+                break
+            answer = self.get(url, "SPID: provider")
+            if answer is None:
+                return False
+            if answer.status_code == 200 and "/interaction/" in url:
+                answer = self.post(url, "SPID: provider", data={"identity": identity})
+                if answer is None:
+                    return False
+            location = answer.headers.get("Location")
+            if answer.status_code not in (302, 303) or not location:
+                self.fire_failure("sign in (SPID)", f"the provider answered {answer.status_code}")
+                return False
+            url = urljoin(url, location)
+        else:
+            self.fire_failure("sign in (SPID)", "no way back from the provider")
+            return False
+        back = self.get(url, "sign in")
+        if back is None:
+            return False
+        location = back.headers.get("Location") or ""
+        if back.status_code not in (302, 303) or "oauth_error" in location or "identity" in location:
+            self.fire_failure("sign in (refused)", f"SPID sign-in refused: {location[:80]}")
+            return False
+        return True
 
     def on_start(self):
         super().on_start()

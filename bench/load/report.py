@@ -7,9 +7,11 @@ sampler's JSON of each step:
 
 Failures are split: "expected" (409: the time was just taken, 429: a rate limit; see
 locustfile.py) and the others, the real errors. The capacity is the largest step whose p95
-without the password sign-in is at most P95_LIMIT_MS with no real error: that sign-in stands
-in for SPID/CIE (pbkdf2 with 600,000 rounds, over half a second of a core by itself), and
-its own p95 is printed beside."""
+is at most P95_LIMIT_MS with no real error. Which p95: with the SPID sign-in (SIGN_IN=spid,
+as in production), the p95 of every request to Odoo, its sign-in included (the provider's
+own pages, the national gateway's, are not the server's); with the password sign-in, the p95
+without it (pbkdf2 with 600,000 rounds, over half a second of a core by itself, which SPID
+does not cost the server), its own p95 printed beside."""
 
 import argparse
 import csv
@@ -20,7 +22,8 @@ import os
 import re
 
 P95_LIMIT_MS = 500
-SIGN_IN = {"sign in"}
+SIGN_IN = {"sign in", "SPID: provider"}
+PROVIDER = "SPID: provider"  # the identity provider's pages: not Odoo's
 EXPECTED = re.compile(r"expected (409|429)")
 
 
@@ -40,18 +43,20 @@ def percentile(values, share):
 
 
 def without_sign_in(directory, users):
-    """(p95 of every request but the sign-in, p95 of the sign-in), from the step's times."""
+    """(p95 of every request but the sign-in, p95 of the sign-in, p95 of every request to
+    Odoo), from the step's times."""
     path = os.path.join(directory, f"times-{users}.json")
     if not os.path.exists(path):
-        return None, None
+        return None, None, None
     with open(path) as handle:
         times = json.load(handle)
     pages = [ms for name, ms in times if name not in SIGN_IN]
     signs = [ms for name, ms in times if name in SIGN_IN]
-    return percentile(pages, 0.95), percentile(signs, 0.95)
+    odoo = [ms for name, ms in times if name != PROVIDER]
+    return percentile(pages, 0.95), percentile(signs, 0.95), percentile(odoo, 0.95)
 
 
-def read_step(directory, users):
+def read_step(directory, users, sign_in="password"):
     prefix = os.path.join(directory, f"step-{users}")
     actions, failures = {}, {}
     with open(f"{prefix}_failures.csv", newline="") as handle:
@@ -79,7 +84,10 @@ def read_step(directory, users):
     total = actions.pop("Aggregated")
     total["expected"] = sum(a["expected"] for a in actions.values())
     total["unexpected"] = sum(a["unexpected"] for a in actions.values())
-    total["p95_pages_ms"], total["p95_sign_in_ms"] = without_sign_in(directory, users)
+    total["p95_pages_ms"], total["p95_sign_in_ms"], total["p95_odoo_ms"] = without_sign_in(
+        directory, users
+    )
+    total["sign_in"] = sign_in
     sample_file = os.path.join(directory, f"sample-{users}.json")
     resources = {}
     if os.path.exists(sample_file):
@@ -117,14 +125,17 @@ def print_step(step):
 
 
 def cmd_step(args):
-    step = read_step(args.dir, args.users)
+    step = read_step(args.dir, args.users, args.sign_in)
     with open(os.path.join(args.dir, f"step-{args.users}.json"), "w") as handle:
         json.dump(step, handle)
     print_step(step)
 
 
 def judged_p95(total):
-    """The p95 the capacity is judged on: without the sign-in when the times were kept."""
+    """The p95 the capacity is judged on (see above): with SPID, every request to Odoo's;
+    with the password, without the sign-in when the times were kept."""
+    if total.get("sign_in") == "spid" and total.get("p95_odoo_ms") is not None:
+        return total["p95_odoo_ms"]
     pages = total.get("p95_pages_ms")
     return total["p95_ms"] if pages is None else pages
 
@@ -160,8 +171,9 @@ def cmd_summary(args):
     for s in steps:
         t, r = s["total"], s["resources"]
         print(
-            f"  {s['users']:>5} users  p95 {t['p95_ms']:>6.0f} ms, without sign-in "
-            f"{judged_p95(t):>5.0f} ms, sign-in {t.get('p95_sign_in_ms') or 0:>5.0f} ms  "
+            f"  {s['users']:>5} users  p95 judged {judged_p95(t):>5.0f} ms "
+            f"(sign-in {t.get('sign_in', 'password')}: without it "
+            f"{t.get('p95_pages_ms') or 0:>5.0f} ms, its own {t.get('p95_sign_in_ms') or 0:>5.0f} ms)  "
             f"{t['rps']:>6.1f} req/s  "
             f"errors {t['unexpected']}  expected 409/429 {t['expected']}  "
             f"Odoo CPU {r.get('odoo', {}).get('cpu_avg', 0):.0f} %  "
@@ -171,7 +183,7 @@ def cmd_summary(args):
     print(
         f"  Capacity of one 2-core server: "
         f"{f'{cap} concurrent users' if cap else 'below the smallest step'} "
-        f"(the largest step with p95 without sign-in <= {P95_LIMIT_MS} ms and no real error)"
+        f"(the largest step with the judged p95 <= {P95_LIMIT_MS} ms and no real error)"
     )
     print(f"  Figures: {args.out}")
 
@@ -184,7 +196,9 @@ def side_by_side(current, other, title):
     print(
         f"\n  {title}: {os.path.basename(other)} ({old.get('rev')}) -> this run ({new.get('rev')})"
     )
-    print("  (p95: without the sign-in when both runs kept their times)")
+    print("  (p95: the judged one of each run, see report.py; sign-in before -> now: "
+          f"{old['steps'][0]['total'].get('sign_in', 'password') if old.get('steps') else '?'} -> "
+          f"{new['steps'][0]['total'].get('sign_in', 'password') if new.get('steps') else '?'})")
     print(
         f"  {'users':>5}  {'p95 before':>10} {'p95 now':>8}  {'req/s before':>12} {'now':>6}  "
         f"{'errors before':>13} {'now':>4}"
@@ -232,6 +246,7 @@ def main():
     step = sub.add_parser("step")
     step.add_argument("--dir", required=True)
     step.add_argument("--users", type=int, required=True)
+    step.add_argument("--sign-in", default="password", choices=("spid", "password"))
     summary = sub.add_parser("summary")
     summary.add_argument("--dir", required=True)
     summary.add_argument("--steps", required=True)

@@ -99,7 +99,10 @@ class ResUsers(models.Model):
         if not oauth_provider.social_kind:
             return super().auth_oauth(provider, params)
         try:
-            return super().auth_oauth(provider, params)
+            dbname, login, _access_token = super().auth_oauth(provider, params)
+            # the session opens with the account's own sign-in secret (see _social_sign_in_secret)
+            user = self.search([("login", "=", login)], limit=1)
+            return dbname, login, user.oauth_access_token
         except AccessDenied:
             if SESSION_KEY not in request.session:
                 # refused by auth_oidc itself (no access or id token, no subject, no key of
@@ -141,15 +144,36 @@ class ResUsers(models.Model):
                 "pending": self._social_identity_pending(oauth_provider, validation, code)
             }
             raise AccessDenied()
-        user.write(
-            {
-                "oauth_provider_id": oauth_provider.id,
-                "oauth_uid": validation["user_id"],
-                "oauth_access_token": params["access_token"],
-                "social_fiscal_code": code,
-            }
-        )
+        link = {
+            "oauth_provider_id": oauth_provider.id,
+            "oauth_uid": validation["user_id"],
+            "social_fiscal_code": code,
+        }
+        changed = {
+            name: value
+            for name, value in link.items()
+            if (user[name].id if name == "oauth_provider_id" else user[name]) != value
+        }
+        if not user.oauth_access_token:
+            changed["oauth_access_token"] = self._social_sign_in_secret()
+        if changed:
+            user.write(changed)
         return user.login
+
+    @api.model
+    def _social_sign_in_secret(self):
+        """The account's sign-in secret: what auth_oauth's session check compares (the
+        `oauth_access_token` column), set once when the identity is first linked.
+
+        Odoo's auth_oauth stores the provider's access token there at every sign-in. That
+        column is part of the session token, so every such write clears the caches of every
+        worker (res.users._get_invalidation_fields): under an Ambito's morning of SPID
+        sign-ins, each worker rebuilt its caches every few seconds and pages took ten times
+        longer (bench/README.md, "Load"). The SPID/CIE access token is used for nothing else
+        (the id_token carries the identity, verified before this), so a secret of our own,
+        never sent to the browser, opens the session as well; as with a password, signing
+        in again does not end the account's other sessions, signing out does."""
+        return secrets.token_urlsafe(32)
 
     def _social_identity_match(self, oauth_provider, validation, code):
         """The account of the holder of `code`, or nothing for a new citizen. Refuses an
@@ -242,7 +266,7 @@ class ResUsers(models.Model):
             limit=1,
         )
         name = " ".join(p for p in (pending["first_name"], pending["last_name"]) if p)
-        token = secrets.token_urlsafe(32)
+        token = self._social_sign_in_secret()
         values = {
             "login": pending["fiscal_code"].lower(),
             "name": name or pending["fiscal_code"],
