@@ -338,7 +338,11 @@ class Citizen(SignedIn):
         if back is None:
             return False
         location = back.headers.get("Location") or ""
-        if back.status_code not in (302, 303) or "oauth_error" in location or "identity" in location:
+        if (
+            back.status_code not in (302, 303)
+            or "oauth_error" in location
+            or "identity" in location
+        ):
             self.fire_failure("sign in (refused)", f"SPID sign-in refused: {location[:80]}")
             return False
         return True

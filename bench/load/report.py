@@ -196,9 +196,11 @@ def side_by_side(current, other, title):
     print(
         f"\n  {title}: {os.path.basename(other)} ({old.get('rev')}) -> this run ({new.get('rev')})"
     )
-    print("  (p95: the judged one of each run, see report.py; sign-in before -> now: "
-          f"{old['steps'][0]['total'].get('sign_in', 'password') if old.get('steps') else '?'} -> "
-          f"{new['steps'][0]['total'].get('sign_in', 'password') if new.get('steps') else '?'})")
+    print(
+        "  (p95: the judged one of each run, see report.py; sign-in before -> now: "
+        f"{old['steps'][0]['total'].get('sign_in', 'password') if old.get('steps') else '?'} -> "
+        f"{new['steps'][0]['total'].get('sign_in', 'password') if new.get('steps') else '?'})"
+    )
     print(
         f"  {'users':>5}  {'p95 before':>10} {'p95 now':>8}  {'req/s before':>12} {'now':>6}  "
         f"{'errors before':>13} {'now':>4}"
