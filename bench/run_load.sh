@@ -183,7 +183,9 @@ run_load() {
     fi
     say "Odoo on :$LOAD_PORT (4 workers, proxy mode) against $db; log: $log"
     # odoo-bin, not `python -m odoo`: the multi-worker server re-executes its own script
-    (cd "$src" && exec "$PY" "$(odoo_src)/odoo-bin" -c "$prod" -d "$db" --db-filter="^$db\$" \
+    # the database named, without a filter: Odoo then serves only it and does not list the
+    # server's databases at every request without a session (each public page)
+    (cd "$src" && exec "$PY" "$(odoo_src)/odoo-bin" -c "$prod" -d "$db" \
         --logfile="$log") &
     server_pid=$!
     local deadline=$((SECONDS + 120))

@@ -8,11 +8,15 @@ from odoo.http import request
 class SocialServiceCatalogue(http.Controller):
     """The public catalogue of services: what exists, for whom, what to bring, where to go."""
 
-    def _published_services(self):
+    def _published_services(self, domain=()):
         # the record rules give visitors and citizens the published services only; the domain
         # says the same, and keeps staff browsing the catalogue to it and to this Ambito
         return request.env["social.service"].search(
-            [("is_published", "=", True), ("company_id", "in", [False, request.env.company.id])]
+            [
+                ("is_published", "=", True),
+                ("company_id", "in", [False, request.env.company.id]),
+                *domain,
+            ]
         )
 
     def _booking_topics(self, service):
@@ -88,7 +92,7 @@ class SocialServiceCatalogue(http.Controller):
         # "<name>-<id>" as made by ir.http._slug; the name part is only for people to read
         match = re.search(r"(\d+)$", slug)
         service_id = int(match.group(1)) if match else 0
-        service = self._published_services().filtered(lambda s: s.id == service_id)
+        service = self._published_services([("id", "=", service_id)])
         if not service:
             raise request.not_found()
         return request.render(

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .social_need import USER_AREAS
 
@@ -81,6 +82,26 @@ class SocialService(models.Model):
                         "Online link of %(service)s must start with https://.", service=service.name
                     )
                 )
+
+    def _update_field_translations(self, field_name, translations, *args, **kwargs):
+        result = super()._update_field_translations(field_name, translations, *args, **kwargs)
+        # a translation edited on its own (the translation dialog) leaves write_date as it
+        # was, and the public catalogue keeps its cards rendered until write_date changes
+        # (t-cache in social_service_catalogue): move it on, to the clock's time (not the
+        # transaction's, which an earlier write of the same transaction may hold already)
+        if not self.ids:
+            return result
+        # the ORM's own write of write_date (the transaction's time), pending, goes first
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE social_service SET write_date = clock_timestamp() AT TIME ZONE 'UTC' "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["write_date"])
+        return result
 
     # ------------------------------------------------------------
     # Eligibility

@@ -38,3 +38,4 @@ from . import test_referral_answers
 from . import test_portal_language
 from . import test_person_anonymise_contacts
 from . import test_db_outage
+from . import test_catalogue_cache
