@@ -3,8 +3,8 @@
 Four kinds of users, by weight (of the concurrent users):
   - PublicVisitor  50 %  the public catalogue, a service's page, the privacy notice, the
                          sign-in page; think time 3-10 s between pages;
-  - Citizen        30 %  a visit: signs in with a password (when not signed in), looks at their
-                         appointments, books one by
+  - Citizen        30 %  a visit: signs in with SPID (when not signed in; see below), looks at
+                         their appointments, books one by
                          walking the booking pages (topic, desk, day, time, confirm), moves it
                          one time in two, cancels it, writes to the online desk one time in
                          three; one visit in four (SIGN_OUT_SHARE) ends by signing out and the
@@ -22,9 +22,12 @@ Each simulated user comes from its own address (X-Forwarded-For with X-Forwarded
 -Proto, as the Ambito's reverse proxy sends them; the server runs with --proxy-mode), so the per-address limits apply to one
 person, as in production, and has its own session (cookies).
 
-Sign-in: citizens sign in here with a password (pbkdf2 on the server). In production they sign
-in with SPID/CIE (social_secretariat_identity), whose cost on the server is the OIDC token
-exchange with the identity provider, not pbkdf2: the password sign-in stands in for it.
+Sign-in: citizens sign in with SPID as in production (social_secretariat_identity), through a
+real OpenID Connect provider playing the national gateway (tests/oidc/provider.mjs, started
+and registered by run_load.sh: LOAD_SPID_FILE); its pages are named "SPID: provider", Odoo's
+callback "sign in". With SIGN_IN=password (no LOAD_SPID_FILE) they sign in with a password
+instead (pbkdf2 on the server, over half a second of a core). Staff and partner operators
+sign in with their password, once.
 
 Expected answers: 409 (the time was just taken by someone else) and 429 (a rate limit) are
 marked failed with the error "expected 409" / "expected 429": report.py counts them apart
@@ -306,9 +309,10 @@ class Citizen(SignedIn):
         the provider (the national gateway), back to Odoo with the code, which Odoo exchanges
         for the id_token at the provider. The provider's pages are named "SPID: provider"."""
         page = self.get("/web/login", "sign-in page", expect="data-social-kind")
-        link = page and (
-            re.search(r'data-social-kind="spid"[^>]*href="([^"]+)"', page.text)
-            or re.search(r'href="([^"]+)"[^>]*data-social-kind="spid"', page.text)
+        if page is None:
+            return False  # counted as the sign-in page's failure
+        link = re.search(r'data-social-kind="spid"[^>]*href="([^"]+)"', page.text) or re.search(
+            r'href="([^"]+)"[^>]*data-social-kind="spid"', page.text
         )
         if not link:
             self.fire_failure("sign in (SPID)", "no SPID button on the sign-in page")
@@ -536,8 +540,11 @@ class Staff(SignedIn):
     def rpc(self, path, params, name):
         self.rpc_id += 1
         payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": self.rpc_id}
+        # a copy: Locust adds its own headers to the dict it is given (Content-Type, Accept,
+        # Accept-Encoding), which would then go with this user's pages and forms too
+        headers = {**self.headers, "Content-Type": "application/json", "Accept": "application/json"}
         with self.client.post(
-            path, json=payload, name=name, headers=self.headers, catch_response=True
+            path, json=payload, name=name, headers=headers, catch_response=True
         ) as response:
             if response.status_code in EXPECTED:
                 response.failure(f"expected {response.status_code}")

@@ -67,20 +67,30 @@ def read_step(directory, users, sign_in="password"):
             if kind == "unexpected":
                 entry["errors"][row["Error"][:160]] = int(row["Occurrences"])
     with open(f"{prefix}_stats.csv", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row["Name"] if row["Type"] else "Aggregated"
-            fail = failures.get(name, {"expected": 0, "unexpected": 0, "errors": {}})
-            actions[name] = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "expected": fail["expected"],
-                "unexpected": fail["unexpected"],
-                "errors": fail["errors"],
-                "median_ms": number(row["50%"]),
-                "p95_ms": number(row["95%"]),
-                "p99_ms": number(row["99%"]),
-                "rps": round(number(row["Requests/s"]), 2),
-            }
+        rows = list(csv.DictReader(handle))
+    # one row per name and method: a name used with two methods (the SPID provider's pages,
+    # GET and POST) keeps the row that has requests, or both, the second named with its method
+    named = {}
+    for row in rows:
+        name = row["Name"] if row["Type"] else "Aggregated"
+        if name in named and int(row["Request Count"]) == 0:
+            continue
+        if name in named and int(named[name]["Request Count"]) > 0:
+            name = f"{name} ({row['Type']})"
+        named[name] = row
+    for name, row in named.items():
+        fail = failures.get(name, {"expected": 0, "unexpected": 0, "errors": {}})
+        actions[name] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "expected": fail["expected"],
+            "unexpected": fail["unexpected"],
+            "errors": fail["errors"],
+            "median_ms": number(row["50%"]),
+            "p95_ms": number(row["95%"]),
+            "p99_ms": number(row["99%"]),
+            "rps": round(number(row["Requests/s"]), 2),
+        }
     total = actions.pop("Aggregated")
     total["expected"] = sum(a["expected"] for a in actions.values())
     total["unexpected"] = sum(a["unexpected"] for a in actions.values())
