@@ -220,6 +220,13 @@ def test_signing_in_again_leaves_the_caches(gateway, odoo_server):
     assert response.url.endswith("/my/social/appointments"), response.url
     assert again.session_info()["username"] == "cittadino"
     assert _cache_signals(odoo_server["db"]) == before
+    # the account's sign-in secret never reaches the citizen, not even on their own account
+    uid = again.session_info()["uid"]
+    try:
+        rows = again.call("res.users", "read", [uid], ["oauth_access_token"])
+    except RPCError:
+        rows = None
+    assert not rows or rows[0]["oauth_access_token"] in (False, "********"), rows
     # like a password, signing in again does not end the first session; signing out does
     assert first.session_info()["username"] == "cittadino"
     first.get("/web/session/logout")
