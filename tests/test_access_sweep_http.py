@@ -26,12 +26,13 @@ A failure names the role, the model and the leaked ids.
 
 import base64
 import contextlib
-import html
 import re
 from datetime import date
 
 import pytest
 from odoo_client import OdooClient, RPCError
+from pages import hidden as hidden_input
+from pages import hrefs
 
 # ------------------------------------------------------------------------------------------
 # Who
@@ -483,17 +484,6 @@ def xmlid(admin, name, module="social_secretariat"):
     return admin.call(
         "ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"]
     )[0]["res_id"]
-
-
-def hrefs(response, prefix):
-    found = re.findall(r'href="(%s[^"]*)"' % re.escape(prefix), response.text)
-    return [html.unescape(link) for link in found]
-
-
-def hidden_input(response, name):
-    match = re.search(r'name="%s"\s+value="([^"]*)"' % re.escape(name), response.text)
-    assert match, f"no field {name} in {response.url}"
-    return html.unescape(match.group(1))
 
 
 def book_at(client, desk_id):

@@ -4,6 +4,7 @@ sees it nor can read its file by id."""
 
 import pytest
 from odoo_client import OdooClient, RPCError
+from pages import xmlid
 
 
 def as_user(server, login, password=None):
@@ -11,15 +12,6 @@ def as_user(server, login, password=None):
     client.login(login, password or login)
     assert client.session_info()["uid"], f"{login} could not log in"
     return client
-
-
-def xmlid(admin, module, name):
-    return admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name)],
-        ["res_id"],
-    )[0]["res_id"]
 
 
 @pytest.fixture(scope="module")
